@@ -1,0 +1,57 @@
+"""A local simulator of the bitHuman API, for tests, benchmarks and development.
+
+It follows `reference/bithuman-docs/openapi.yaml` and the guides beside it:
+the same routes, request checks, response shapes (flat, `{success, data}` or
+`{data, status, status_code}` as each endpoint has it) and error envelope
+`{"error": {code, message, httpStatus}, "status": "error", "status_code": N}`.
+
+State machines run on an injected clock, never on sleeps::
+
+    sim = Simulator(clock=ManualClock(), rate_limits=True)
+    sim.add_account("secret-123", user_id="u-1", email="ada@example.com",
+                    plan="pro", credits=10_000)
+    sim.add_agent("secret-123", code="A12345678", name="Front Door",
+                  status="ready", dynamics="ready", gestures=["mini_wave_hello"])
+    sim.set_live_rooms("A12345678", ["lobby"])
+    app = create_app(sim)                    # or: async with SimulatorServer(sim)
+    sim.clock.advance(30)                    # generations move on with the clock
+
+- Agents: `add_agent(owner, status=..., dynamics=...)`, `delete_agent`,
+  `set_live_rooms`, `set_gestures`, `fail_next_generation`,
+  `fail_next_dynamics`, `set_regeneration_failure`, `agent_json`,
+  `dynamics_json`. A generation runs `generation_seconds` (180 by default)
+  through processing, generating, completed, success and ready; dynamics take
+  `dynamics_seconds` (120); a dynamics PUT regenerates for
+  `regeneration_seconds` (30).
+- Accounts and credits: `add_account`, `add_secret`, `revoke_secret`,
+  `set_credits`, `set_account_status`; every charge and refund is in
+  `ledger` (`charges(owner)` for the charges alone), with its
+  `Idempotency-Key`, so a retried generate can be shown to charge once.
+- Faults: `add_fault(Fault(...))`, `remove_fault`, `clear_faults`,
+  `set_outage(True, mode="drop" | "503")`; rate limits per plan and cost tier
+  unless `rate_limits=False`.
+- What happened: `requests` (secrets shown as `***`), `count(method,
+  path_prefix)`, `clear_requests()`, `messages` / `messages_for(code)` (what
+  the avatar was told to say or learn, per room).
+- `/_simulator/...` drives a running server from other processes (see
+  `control`); `python -m bithuman_simulator --port 8765 --demo` runs one.
+"""
+
+from .app import create_app
+from .clock import Clock, ManualClock, RealClock
+from .demo import DEMO_SECRET, seed_demo
+from .faults import Fault
+from .server import SimulatorServer
+from .simulator import Simulator
+
+__all__ = [
+    "DEMO_SECRET",
+    "Clock",
+    "Fault",
+    "ManualClock",
+    "RealClock",
+    "Simulator",
+    "SimulatorServer",
+    "create_app",
+    "seed_demo",
+]

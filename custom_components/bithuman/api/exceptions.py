@@ -1,0 +1,118 @@
+"""Exceptions raised by the bitHuman API client.
+
+Every exception carries the HTTP ``status`` (``None`` when no response was
+received), the API error ``code`` (``None`` when the body had none) and a
+human-readable ``message``. None of them ever contains the API secret.
+"""
+
+from __future__ import annotations
+
+
+class BithumanError(Exception):
+    """Base class of every error raised by the bitHuman API client."""
+
+    default_message = "bitHuman API request failed"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Initialize the error."""
+        self.message = message or self.default_message
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        """Return the message."""
+        return self.message
+
+    def __repr__(self) -> str:
+        """Return a debugging representation (never includes the secret)."""
+        return (
+            f"{type(self).__name__}(message={self.message!r}, "
+            f"status={self.status!r}, code={self.code!r})"
+        )
+
+
+class BithumanConnectionError(BithumanError):
+    """The API could not be reached or the connection dropped."""
+
+    default_message = "Cannot connect to the bitHuman API"
+
+
+class BithumanTimeoutError(BithumanConnectionError):
+    """The API did not answer in time."""
+
+    default_message = "The bitHuman API did not answer in time"
+
+
+class BithumanResponseError(BithumanError):
+    """The API answered with a body the client cannot understand."""
+
+    default_message = "Unexpected response from the bitHuman API"
+
+
+class BithumanAuthenticationError(BithumanError):
+    """The API secret is missing, invalid, or the account is suspended."""
+
+    default_message = "The bitHuman API secret was rejected"
+
+
+class BithumanInsufficientCreditsError(BithumanError):
+    """The account does not have enough credits for the operation."""
+
+    default_message = "Not enough bitHuman credits"
+
+
+class BithumanNotFoundError(BithumanError):
+    """The requested resource does not exist."""
+
+    default_message = "Not found"
+
+
+class BithumanAgentNotFoundError(BithumanNotFoundError):
+    """No agent matches the given code (or it belongs to another account)."""
+
+    default_message = "Agent not found"
+
+
+class BithumanNoLiveSessionError(BithumanNotFoundError):
+    """The agent has no active room to speak or add context to."""
+
+    default_message = "The agent has no live session"
+
+
+class BithumanConflictError(BithumanError):
+    """The agent's state does not allow the operation yet."""
+
+    default_message = "The agent is not in a state that allows this"
+
+
+class BithumanValidationError(BithumanError):
+    """The request was rejected as invalid."""
+
+    default_message = "The bitHuman API rejected the request as invalid"
+
+
+class BithumanRateLimitError(BithumanError):
+    """Too many requests; ``retry_after`` says how long to wait, when known."""
+
+    default_message = "Rate limited by the bitHuman API"
+
+
+class BithumanServerError(BithumanError):
+    """The API failed with a server-side error."""
+
+    default_message = "The bitHuman API failed"
+
+
+class BithumanUnavailableError(BithumanServerError):
+    """The API is temporarily unavailable."""
+
+    default_message = "The bitHuman API is temporarily unavailable"

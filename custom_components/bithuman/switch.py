@@ -1,0 +1,76 @@
+"""Switch: make an agent's gesture (dynamics) model the active one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from .actions import async_set_dynamics_enabled
+from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .entity import BithumanAgentEntity, async_setup_agent_entities
+
+PARALLEL_UPDATES = 1
+
+DYNAMICS_SWITCH = SwitchEntityDescription(key="dynamics", translation_key="dynamics")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BithumanConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up each agent's Dynamics switch."""
+
+    def entities_for(
+        coordinator: BithumanCoordinator, code: str
+    ) -> list[BithumanDynamicsSwitch]:
+        return [BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)]
+
+    async_setup_agent_entities(entry, async_add_entities, entities_for)
+
+
+class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
+    """On: the dynamics model is active; off: the default talking model.
+
+    The API does not always report which model is active, so the state is
+    the API's when it gives one and otherwise the last state set from here,
+    restored across restarts.
+    """
+
+    _last_set: bool | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last state set."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None:
+            self._last_set = last.state == STATE_ON
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the dynamics model is the active one."""
+        dynamics = self.dynamics
+        if dynamics is not None and dynamics.enabled is not None:
+            return dynamics.enabled
+        if (reported := self.agent.dynamics_enabled) is not None:
+            return reported
+        return self._last_set
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the agent to its dynamics model."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Restore the agent's default talking model."""
+        await self._async_set(False)
+
+    async def _async_set(self, enabled: bool) -> None:
+        await async_set_dynamics_enabled(
+            self.hass, self.coordinator.config_entry, self.code, enabled
+        )
+        self._last_set = enabled
+        self.async_write_ha_state()
