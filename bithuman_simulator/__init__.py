@@ -16,7 +16,8 @@ State machines run on an injected clock, never on sleeps::
     app = create_app(sim)                    # or: async with SimulatorServer(sim)
     sim.clock.advance(30)                    # generations move on with the clock
 
-- Agents: `add_agent(owner, status=..., dynamics=...)`, `delete_agent`,
+- Agents: `add_agent(owner, status=..., dynamics=...)`, `start_generation`
+  (charged like the endpoint), `agent(code)`, `delete_agent`,
   `set_live_rooms`, `set_gestures`, `fail_next_generation`,
   `fail_next_dynamics`, `set_regeneration_failure`, `agent_json`,
   `dynamics_json`. A generation runs `generation_seconds` (180 by default)

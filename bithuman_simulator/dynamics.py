@@ -4,8 +4,8 @@ Dynamics that were never generated read `status: "ready"` with `url: null` and
 no gestures — the documented quirk that makes `url`, not `status`, the
 has-dynamics signal. A generation shows `processing`, then `generating`, then
 `ready` with a model `url` and one video per gesture (or `failed`). A `PUT`
-starts a regeneration: `generating` again for a while, keeping `url` and
-gestures, then `ready`.
+on generated dynamics starts a regeneration: `generating` again for a while,
+keeping `url` and gestures, then `ready`.
 """
 
 from dataclasses import dataclass, field

@@ -17,8 +17,10 @@ class Fault:
     expression searched in the path. `method` limits it to one HTTP method.
     What happens, in this order: wait `delay` real seconds (ending early when
     the client hangs up); then `drop` closes the connection without an answer;
-    else `malformed` answers a broken body (with `status`, default 200; for
-    `wrong_types` the real answer with every value's type swapped); else
+    else `malformed` answers a broken body with `status` (default: the real
+    answer's status, or 200): `invalid_json` and `wrong_types` run the request
+    and truncate its answer or swap every value's type, while `html` (a proxy
+    error page), `empty` and `not_object` (a JSON array) never reach it; else
     `status` answers the error envelope with `code` and `message` (and a
     `Retry-After` of `retry_after` when given); else the request goes on
     normally. `times` is how many requests it hits (None: until cleared).

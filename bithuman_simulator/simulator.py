@@ -152,7 +152,8 @@ class Simulator:
         self._secrets.pop(secret, None)
 
     def account(self, owner: str) -> Account:
-        """Return the account with this user id or secret."""
+        """Return the account with this user id or secret, settled to now."""
+        self.settle()
         user_id = self._secrets.get(owner, owner)
         if user_id not in self.accounts:
             raise KeyError(f"no account {owner!r}")
@@ -282,8 +283,36 @@ class Simulator:
         return agent
 
     def agent(self, code: str) -> AgentRecord:
-        """Return the agent with this code (KeyError if there is none)."""
+        """Return the agent with this code, settled to now (KeyError if none)."""
+        self.settle()
         return self.agents[code]
+
+    def start_generation(
+        self,
+        owner: str,
+        *,
+        model: str = "expression-1",
+        code: str | None = None,
+        prompt: str | None = None,
+        image: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> AgentRecord:
+        """Start a generation as `POST /v1/agent/generate` does, charging for it.
+
+        `model` is an engine (`expression-1`, `essence-1`, `essence-2`,
+        `expression-2`). Raises the API's ApiError (402 when the balance is
+        short) like the endpoint would answer it.
+        """
+        if model not in ENGINE_COST:
+            raise ValueError(f"unknown engine: {model}")
+        return self.generate_agent(
+            self.account(owner),
+            engine=model,
+            code=code,
+            prompt=prompt,
+            image=image,
+            key=idempotency_key,
+        )
 
     def agent_json(self, code: str) -> JSONObject:
         """Return the agent as the API shows it now."""
@@ -553,7 +582,11 @@ class Simulator:
     def update_dynamics(
         self, agent: AgentRecord, config: JSONObject, toggle_enabled: bool | None
     ) -> str | None:
-        """Merge a dynamics `PUT` and start regeneration; return its error if any."""
+        """Merge a dynamics `PUT` and regenerate; return the regeneration error.
+
+        Only generated dynamics regenerate (status `generating`, then `ready`
+        again with the same `url`); a running generation is left to finish.
+        """
         record = agent.dynamics
         record.config.update(config)
         if toggle_enabled is not None:
@@ -561,7 +594,8 @@ class Simulator:
         agent.updated_at = self.now()
         if record.regeneration_error is not None:
             return record.regeneration_error
-        if record.job is None or record.job.kind != "generate":
+        idle = record.job is None or record.job.kind != "generate"
+        if idle and record.url is not None:
             record.job = DynamicsJob(
                 kind="regenerate",
                 started_at=self.now(),

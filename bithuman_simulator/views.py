@@ -70,7 +70,8 @@ def agent_object(agent: AgentRecord, now: float) -> JSONObject:
         else None
     )
     models: list[JSONValue] = list(launchable_models(agent, now))
-    dynamics: JSONObject = {**agent.dynamics.config, "enabled": agent.dynamics.enabled}
+    # `enabled` appears once set (by a PUT or the agent's setup), as merged config.
+    dynamics: JSONObject = dict(agent.dynamics.config)
     return {
         "code": agent.code,
         "agent_id": agent.code,

@@ -1,0 +1,1 @@
+"""Tests of the bitHuman integration, its API client and simulator."""

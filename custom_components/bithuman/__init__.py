@@ -13,7 +13,12 @@ from homeassistant.helpers import (
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import BithumanAuthenticationError, BithumanClient, BithumanError
+from .api import (
+    BithumanAuthenticationError,
+    BithumanClient,
+    BithumanError,
+    RetryPolicy,
+)
 from .const import CONF_API_SECRET, CONF_API_URL, DEFAULT_API_URL, DOMAIN
 from .coordinator import BithumanConfigEntry, BithumanCoordinator, BithumanRuntimeData
 from .entity import account_device_info
@@ -22,6 +27,7 @@ from .repairs import deleted_agent_issue_id
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+RETRY_POLICY = RetryPolicy()
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -44,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
         async_get_clientsession(hass),
         entry.data[CONF_API_SECRET],
         base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
+        retry=RETRY_POLICY,
     )
     try:
         account = await client.get_account()
@@ -104,3 +111,10 @@ async def _async_entry_updated(hass: HomeAssistant, entry: BithumanConfigEntry) 
 async def async_unload_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> bool:
     """Unload a bitHuman config entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
+    """Withdraw the repair issues of an entry that is deleted."""
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and entry.entry_id in issue_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)

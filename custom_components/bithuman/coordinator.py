@@ -29,7 +29,6 @@ from .api import (
     BithumanAuthenticationError,
     BithumanClient,
     BithumanError,
-    BithumanNotFoundError,
     BithumanRateLimitError,
     Dynamics,
 )
@@ -200,7 +199,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
             # Not in the owner's list: confirm before calling it deleted.
             try:
                 agents[code] = await self.client.get_agent(code)
-            except BithumanNotFoundError:
+            except BithumanAgentNotFoundError:
                 deleted.add(code)
 
         if now - self._account_read_at >= ACCOUNT_MAX_AGE.total_seconds():

@@ -6,7 +6,7 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
@@ -43,6 +43,8 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
     """
 
     _last_set: bool | None = None
+    # Set from here and not yet confirmed by a read of the API.
+    _pending: bool | None = None
 
     async def async_added_to_hass(self) -> None:
         """Restore the last state set."""
@@ -50,9 +52,17 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
         if (last := await self.async_get_last_state()) is not None:
             self._last_set = last.state == STATE_ON
 
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Let fresh data from the API decide again."""
+        self._pending = None
+        super()._handle_coordinator_update()
+
     @property
     def is_on(self) -> bool | None:
         """Return whether the dynamics model is the active one."""
+        if self._pending is not None:
+            return self._pending
         dynamics = self.dynamics
         if dynamics is not None and dynamics.enabled is not None:
             return dynamics.enabled
@@ -72,5 +82,5 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
         await async_set_dynamics_enabled(
             self.hass, self.coordinator.config_entry, self.code, enabled
         )
-        self._last_set = enabled
+        self._last_set = self._pending = enabled
         self.async_write_ha_state()

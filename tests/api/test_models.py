@@ -347,10 +347,10 @@ def test_dynamics_update_flat() -> None:
     ],
 )
 def test_generation_answers(body: dict[str, Any]) -> None:
-    for model in (AgentGeneration, DynamicsGeneration):
-        started = parse_model(model, body)
-        assert started.agent_id == "A91XMB7113"
-        assert started.status == "processing"
+    agent = parse_model(AgentGeneration, body)
+    dynamics = parse_model(DynamicsGeneration, body)
+    assert agent.agent_id == dynamics.agent_id == "A91XMB7113"
+    assert agent.status == dynamics.status == "processing"
 
 
 def test_generation_message_beside_data_is_kept() -> None:

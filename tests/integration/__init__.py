@@ -1,0 +1,1 @@
+"""Home Assistant tests of the bitHuman integration."""

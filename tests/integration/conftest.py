@@ -27,6 +27,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from bithuman_simulator import ManualClock
 from custom_components.bithuman import PLATFORMS
+from custom_components.bithuman.api import RetryPolicy
 from custom_components.bithuman.const import (
     CONF_AGENT_CODE,
     CONF_API_SECRET,
@@ -133,13 +134,18 @@ KITCHEN = "A10000002"
 
 @pytest.fixture
 def agents(simulator: Simulator, account: str) -> dict[str, str]:
-    """Create two agents: one with dynamics and a live room, one without."""
+    """Create two agents: one with dynamics and a live room, one without.
+
+    The API reports Front Door's dynamics as disabled and says nothing about
+    Kitchen's.
+    """
     simulator.add_agent(
         account,
         code=FRONT_DOOR,
         name="Front Door",
         dynamics="ready",
         gestures=["mini_wave_hello", "talk_head_nod_subtle", "blow_kiss_heart"],
+        dynamics_enabled=False,
         live_rooms=["hall"],
     )
     simulator.add_agent(account, code=KITCHEN, name="Kitchen", dynamics="none")
@@ -247,9 +253,15 @@ class LiveKitServer:
     calls: list[TwirpCall] = field(default_factory=list)
     # (HTTP status, JSON body) answered to every call, when set.
     error: tuple[int, dict[str, str]] | None = None
+    # (HTTP status, JSON body) answered to ListParticipants only, when set.
+    participants_error: tuple[int, dict[str, str]] | None = None
     # Rooms listed by ListRooms that are gone by the time they are asked about.
     vanished: set[str] = field(default_factory=set)
     answer_garbage: bool = False
+    # Hold every call until the test ends (`stalled` is set once one is held).
+    stall: bool = False
+    stalled: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def add_room(
         self,
@@ -280,6 +292,9 @@ class LiveKitServer:
             )
         method = request.match_info["method"]
         body = await request.read()
+        if self.stall:
+            self.stalled.set()
+            await self.released.wait()
         grants = claims.video or api.VideoGrants()
         if method == "ListRooms":
             self.calls.append(TwirpCall(method, None, claims))
@@ -298,6 +313,9 @@ class LiveKitServer:
             self.calls.append(TwirpCall(method, room_name, claims))
             if not grants.room_admin or grants.room != room_name:
                 return _permission_denied()
+            if self.participants_error is not None:
+                status, error = self.participants_error
+                return web.json_response(error, status=status)
             if room_name not in self.rooms or room_name in self.vanished:
                 return web.json_response(
                     {"code": "not_found", "msg": "requested room does not exist"},
@@ -344,6 +362,7 @@ async def livekit_server(socket_enabled: None) -> AsyncIterator[LiveKitServer]:
     await site.start()
     server.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
     yield server
+    server.released.set()
     await runner.cleanup()
 
 
@@ -402,6 +421,7 @@ class FakeRtcRoom:
             }
         )
         if self._rooms.rpc_hangs:
+            self._rooms.rpc_started.set()
             await asyncio.Event().wait()
         if self._rooms.rpc_error is not None:
             raise self._rooms.rpc_error
@@ -421,7 +441,9 @@ class RtcRooms:
     created: list[FakeRtcRoom] = field(default_factory=list)
     connect_error: Exception | None = None
     rpc_error: Exception | None = None
+    # Never answer the RPC (and set `rpc_started` once it is sent).
     rpc_hangs: bool = False
+    rpc_started: asyncio.Event = field(default_factory=asyncio.Event)
     disconnect_error: Exception | None = None
 
     def new_room(self) -> FakeRtcRoom:
@@ -439,3 +461,19 @@ def rtc_rooms() -> Generator[RtcRooms]:
         "custom_components.bithuman.livekit.create_rtc_room", side_effect=rooms.new_room
     ):
         yield rooms
+
+
+@pytest.fixture(autouse=True)
+def retry_on_simulated_time(sim_clock: ManualClock) -> Generator[None]:
+    """Let the client's backoff and Retry-After waits pass on the simulator's clock.
+
+    The waits are real `asyncio.sleep`s in production; here they move the
+    simulator's clock instead, so a test can check that nothing was asked
+    before `Retry-After` without waiting for it.
+    """
+
+    async def sleep(seconds: float) -> None:
+        sim_clock.advance(seconds)
+
+    with patch("custom_components.bithuman.RETRY_POLICY", RetryPolicy(sleep=sleep)):
+        yield

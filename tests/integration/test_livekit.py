@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from typing import TYPE_CHECKING, Any
-from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceResponse
@@ -29,7 +29,12 @@ from custom_components.bithuman.const import (
     CONF_LIVEKIT_URL,
     DOMAIN,
 )
-from custom_components.bithuman.livekit import _rtc_url
+from custom_components.bithuman.livekit import (
+    DELIVERY_TIMEOUT,
+    DISCOVERY_TIMEOUT,
+    _rtc_url,
+    create_rtc_room,
+)
 
 from .conftest import (
     AVATAR,
@@ -54,6 +59,7 @@ GUEST = "guest-7"
 @pytest.fixture
 async def gesture_entry(
     hass: HomeAssistant,
+    *,
     simulator: Simulator,
     account: str,
     agents: dict[str, str],
@@ -308,7 +314,7 @@ async def test_livekit_rejects_the_credentials(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A wrong secret is a translated LiveKit error that never shows a secret."""
-    wrong_secret = "lk-wrong-secret-0f9e8d7c6b5a"
+    wrong_secret = "lk-wrong-secret-0f9e8d7c6b5a4f3e2d1c"
     hass.config_entries.async_update_entry(
         gesture_entry,
         options={**gesture_entry.options, CONF_LIVEKIT_API_SECRET: wrong_secret},
@@ -371,6 +377,27 @@ async def test_livekit_server_failures(
     assert exc_info.value.translation_placeholders["error"] == error
 
 
+@pytest.mark.usefixtures("gesture_entry")
+async def test_participants_refused(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A key allowed to list rooms but not their participants: a clear error."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.participants_error = (
+        403,
+        {"code": "permission_denied", "msg": "no room admin grant"},
+    )
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass, FRONT_DOOR_TARGET)
+
+    assert exc_info.value.translation_key == "livekit_error"
+    assert exc_info.value.translation_placeholders is not None
+    assert exc_info.value.translation_placeholders["error"] == (
+        "the LiveKit server answered HTTP 403 (permission_denied: no room admin grant)"
+    )
+
+
 async def test_livekit_unreachable(
     hass: HomeAssistant,
     gesture_entry: MockConfigEntry,
@@ -400,21 +427,27 @@ async def test_livekit_unreachable(
 
 @pytest.mark.usefixtures("gesture_entry")
 async def test_livekit_server_too_slow(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Room discovery that takes too long is given up with a clear error."""
     livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    with (
-        patch("custom_components.bithuman.livekit.DISCOVERY_TIMEOUT", 0),
-        pytest.raises(HomeAssistantError) as exc_info,
-    ):
-        await trigger(hass, FRONT_DOOR_TARGET)
+    livekit_server.stall = True
+
+    call = hass.async_create_task(trigger(hass, FRONT_DOOR_TARGET))
+    await livekit_server.stalled.wait()
+    freezer.tick(DISCOVERY_TIMEOUT + 1)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await call
 
     assert exc_info.value.translation_key == "livekit_error"
     assert exc_info.value.translation_placeholders is not None
     assert exc_info.value.translation_placeholders["error"] == (
         "the LiveKit server did not answer in time"
     )
+    assert rtc_rooms.created == []
 
 
 @pytest.mark.usefixtures("gesture_entry")
@@ -473,17 +506,20 @@ async def test_rpc_refused(
 
 @pytest.mark.usefixtures("gesture_entry")
 async def test_rpc_never_answered(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A join or RPC that hangs is given up; the room is still left."""
     livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.rpc_hangs = True
 
-    with (
-        patch("custom_components.bithuman.livekit.DELIVERY_TIMEOUT", 0.05),
-        pytest.raises(HomeAssistantError) as exc_info,
-    ):
-        await trigger(hass, FRONT_DOOR_TARGET)
+    call = hass.async_create_task(trigger(hass, FRONT_DOOR_TARGET))
+    await rtc_rooms.rpc_started.wait()
+    freezer.tick(DELIVERY_TIMEOUT + 1)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await call
 
     assert exc_info.value.translation_key == "livekit_error"
     assert exc_info.value.translation_placeholders is not None
@@ -547,3 +583,8 @@ async def test_gesture_button_uses_the_same_path(
 def test_room_url(url: str, expected: str) -> None:
     """The room client gets the WebSocket form of the LiveKit URL."""
     assert _rtc_url(url) == expected
+
+
+async def test_the_seam_makes_a_real_room() -> None:
+    """Outside tests the seam returns the SDK's own room client."""
+    assert isinstance(create_rtc_room(), rtc.Room)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -92,7 +94,7 @@ async def test_generation_followed_to_ready(
     assert progress == sorted(progress)
     assert progress[-1] == 100
     assert [(e.data["old_status"], e.data["new_status"]) for e in events] == list(
-        zip(seen, seen[1:], strict=False)
+        pairwise(seen)
     )
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, "A20000001"), entry.entry_id

@@ -43,7 +43,7 @@ async def test_get_agent_shape(api, simulator: Simulator) -> None:
     assert agent["supported_models"] == ["essence-2", "essence-2-max"]
     assert agent["model_url"].endswith("A12345678.lebundle.imx")
     assert agent["video_url"].endswith(".mp4")
-    assert agent["dynamics"] == {"enabled": False}
+    assert agent["dynamics"] == {}  # enabled is reported once it was set
     assert agent["created_at"].endswith("Z")
 
 
@@ -451,3 +451,22 @@ async def test_add_context(api, simulator: Simulator, expect_error) -> None:
         "NOT_FOUND",
         "No active rooms found for agent A1",
     )
+
+
+async def test_start_generation_from_python(
+    simulator: Simulator, account, sim_clock: ManualClock
+) -> None:
+    agent = simulator.start_generation(
+        "secret-123", model="essence-2", idempotency_key="k", prompt="Hi"
+    )
+    assert simulator.agent_json(agent.code)["status"] == "processing"
+    assert simulator.account("u-1").balance == 9_500
+    [charge] = simulator.charges("secret-123")
+    assert (charge.amount, charge.idempotency_key) == (500, "k")
+    simulator.fail_next_generation(at=0.0)
+    failed = simulator.start_generation("u-1")
+    sim_clock.advance(1)
+    assert simulator.account("u-1").balance == 9_500
+    assert simulator.agent_json(failed.code)["status"] == "failed"
+    with pytest.raises(ValueError, match="engine"):
+        simulator.start_generation("u-1", model="auto")

@@ -226,3 +226,22 @@ async def test_failed_dynamics_state_from_setup(simulator: Simulator, account) -
 async def test_dynamics_enabled_at_setup(simulator: Simulator, account) -> None:
     simulator.add_agent("u-1", code="A1", dynamics="ready", dynamics_enabled=True)
     assert simulator.agent_json("A1")["dynamics"] == {"enabled": True}
+
+
+async def test_put_without_generated_dynamics_changes_nothing_visible(
+    api, simulator: Simulator
+) -> None:
+    simulator.add_agent("u-1", code="A1")
+    reply = await api.put("/v1/dynamics/A1", json={"dynamics": {"enabled": True}})
+    assert reply.body["regeneration_status"] == "started"
+    data = (await api.get("/v1/dynamics/A1")).body["data"]
+    assert (data["status"], data["url"], data["gestures"]) == ("ready", None, {})
+    assert simulator.agent_json("A1")["dynamics"]["enabled"] is True
+
+
+async def test_python_api_sees_finished_jobs_without_requests(
+    simulator: Simulator, account, sim_clock: ManualClock
+) -> None:
+    simulator.add_agent("u-1", code="A1", dynamics="generating")
+    sim_clock.advance(simulator.dynamics_seconds)
+    assert simulator.agent("A1").dynamics.url is not None

@@ -74,7 +74,7 @@ class _Retry(Enum):
 def _segment(value: str, what: str) -> str:
     """Quote one path segment, refusing values that would change the path."""
     if not value.strip() or value in (".", ".."):
-        raise BithumanValidationError(f"The {what} must not be empty")
+        raise BithumanValidationError(f"{value!r} is not a valid {what}")
     return quote(value, safe="")
 
 

@@ -26,7 +26,8 @@ class RetryPolicy:
     ``attempts`` bounds the tries of a call that may be retried on server
     errors, timeouts and connection errors (1 disables those retries). A 429
     with a ``Retry-After`` of at most ``max_retry_after`` seconds is retried
-    once after waiting that long; a longer one is raised at once.
+    once after waiting that long; a longer one is raised at once. A server
+    error's ``Retry-After`` lengthens its backoff within the same bound.
     """
 
     attempts: int = 3

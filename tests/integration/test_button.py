@@ -1,0 +1,103 @@
+"""Buttons: Generate dynamics, and one per gesture that follow the gestures."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from bithuman_simulator import Simulator
+from custom_components.bithuman.const import DOMAIN
+
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance
+
+
+@pytest.mark.parametrize("platforms", [[Platform.BUTTON]])
+async def test_buttons(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Generate dynamics per agent, and a button per gesture it has."""
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+async def _press(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def test_generate_dynamics_request_and_charge(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The button starts one generation, charged 250 credits once."""
+    simulator.clear_requests()
+    await _press(hass, "button.kitchen_generate_dynamics")
+    posts = [r for r in simulator.requests if r.path == "/v1/dynamics/generate"]
+    assert len(posts) == 1
+    assert posts[0].json == {"agent_id": KITCHEN, "duration": 5, "model": "auto"}
+    assert posts[0].headers.get("Idempotency-Key")
+    assert [charge.amount for charge in simulator.charges(USER_ID)] == [250]
+
+
+async def test_generate_dynamics_without_credits(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """402: a translated error and a repair issue; nothing charged."""
+    simulator.set_credits(USER_ID, 100)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await _press(hass, "button.kitchen_generate_dynamics")
+    assert exc_info.value.translation_key == "insufficient_credits"
+    assert issue_registry.async_get_issue(
+        DOMAIN, f"insufficient_credits_{init_integration.entry_id}"
+    )
+    assert simulator.charges(USER_ID) == []
+
+
+async def test_gesture_buttons_follow_the_gestures(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+    advance: Advance,
+) -> None:
+    """A new gesture adds a button without a reload; a dropped one removes it."""
+    assert hass.states.get("button.front_door_mini_wave_hello") is not None
+    assert hass.states.get("button.front_door_laugh_react") is None
+
+    simulator.set_gestures(FRONT_DOOR, ["mini_wave_hello", "laugh_react"])
+    # Outside changes to dynamics are read at least hourly.
+    await advance(3600)
+
+    assert hass.states.get("button.front_door_laugh_react") is not None
+    assert hass.states.get("button.front_door_mini_wave_hello") is not None
+    assert hass.states.get("button.front_door_blow_kiss_heart") is None
+    assert not entity_registry.async_get_entity_id(
+        "button", DOMAIN, f"{FRONT_DOOR}_gesture_blow_kiss_heart"
+    )
+    state = hass.states.get("button.front_door_laugh_react")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Front Door Laugh react"
+
+
+async def test_gesture_button_without_livekit(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Pressing a gesture with no LiveKit options says where to set them."""
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await _press(hass, "button.front_door_mini_wave_hello")
+    assert exc_info.value.translation_key == "livekit_not_configured"
+    assert "Configure" in str(exc_info.value)

@@ -1,0 +1,199 @@
+"""Data updates: request budget, outages, rate limits, auth loss, deletions."""
+
+from __future__ import annotations
+
+import logging
+
+from homeassistant.components.repairs import (
+    DOMAIN as REPAIRS_DOMAIN,
+    repairs_flow_manager,
+)
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from bithuman_simulator import Fault, Simulator
+from custom_components.bithuman.const import DOMAIN
+
+from .conftest import ACCOUNT_KEY, FRONT_DOOR, KITCHEN, Advance
+
+AGENT_ENTITIES = ("sensor.front_door_status", "sensor.kitchen_status")
+ACCOUNT_ENTITY = "sensor.bithuman_account_credit_balance"
+
+
+def _states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
+    states = [hass.states.get(entity_id) for entity_id in entity_ids]
+    return [state.state if state else "missing" for state in states]
+
+
+async def test_twenty_ready_agents_cost_at_most_60_requests_an_hour(
+    hass: HomeAssistant,
+    config_entry_factory: type[MockConfigEntry],
+    simulator: Simulator,
+    account: str,
+    advance: Advance,
+) -> None:
+    """Steady state for 20 ready agents: 60 requests an hour at most."""
+    agents = {}
+    for number in range(20):
+        code = f"A4{number:07d}"
+        simulator.add_agent(
+            account, code=code, name=f"Agent {number}", dynamics="ready"
+        )
+        agents[code] = f"Agent {number}"
+    entry = config_entry_factory(agents=agents)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    simulator.clear_requests()
+    for _ in range(360):
+        await advance(10)
+
+    total = simulator.count()
+    print(f"requests in one hour for 20 ready agents: {total}")  # noqa: T201
+    assert total <= 60
+    # Still watching everything: the agent list every poll, each agent's
+    # dynamics and the account at least once in the hour.
+    assert simulator.count(path_prefix="/v1/agents") >= 24
+    assert simulator.count(path_prefix="/v1/me") >= 1
+    for code in agents:
+        assert simulator.count(path_prefix=f"/v1/dynamics/{code}") >= 1
+
+
+async def test_outage_makes_everything_unavailable_then_recovers(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """API down: unavailable within 3 minutes, logged once; back within one poll."""
+    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [
+        "ready",
+        "ready",
+        "10000.0",
+    ]
+    caplog.set_level(logging.INFO, logger="custom_components.bithuman")
+    simulator.set_outage(True)
+
+    waited = 0
+    while "ready" in _states(hass, *AGENT_ENTITIES) and waited < 600:
+        await advance(10)
+        waited += 10
+    assert waited <= 180
+    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [STATE_UNAVAILABLE] * 3
+
+    # Ten minutes down: still unavailable, and said only once.
+    for _ in range(60):
+        await advance(10)
+    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [STATE_UNAVAILABLE] * 3
+    went = [r for r in caplog.records if "Error fetching" in r.getMessage()]
+    assert len(went) == 1
+    assert ACCOUNT_KEY not in caplog.text
+
+    simulator.set_outage(False)
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [
+        "ready",
+        "ready",
+        "10000.0",
+    ]
+    back = [r for r in caplog.records if "recovered" in r.getMessage()]
+    assert len(back) == 1
+
+
+async def test_rate_limit_waits_for_retry_after(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A 429 storm: nothing asked before Retry-After, last good state kept."""
+    storm = simulator.add_fault(
+        Fault(path="/v1/agents", status=429, code="RATE_LIMITED", retry_after=90)
+    )
+    simulator.clear_requests()
+    await advance(120)
+    first = [r.time for r in simulator.requests if r.path == "/v1/agents"]
+    assert len(first) == 1
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
+
+    # Within Retry-After of the 429 nothing more goes out.
+    await advance(60)
+    assert simulator.count(path_prefix="/v1/agents") == 1
+
+    simulator.remove_fault(storm)
+    await advance(40)
+    times = [r.time for r in simulator.requests if r.path == "/v1/agents"]
+    assert len(times) == 2
+    assert times[1] - times[0] >= 90
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
+
+
+async def test_auth_loss_starts_reauth(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A revoked secret in the middle of a run starts the reauth flow."""
+    simulator.revoke_secret(ACCOUNT_KEY)
+    await advance(120)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert _states(hass, *AGENT_ENTITIES) == [STATE_UNAVAILABLE] * 2
+
+
+async def test_agent_deleted_upstream(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    issue_registry: ir.IssueRegistry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Noticed within 3 minutes; a repair issue offers to remove the agent."""
+    simulator.delete_agent(KITCHEN)
+    simulator.clear_requests()
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", STATE_UNAVAILABLE]
+    # Missing from the list, it was looked up once before being called deleted.
+    assert simulator.count(path_prefix=f"/v1/agent/{KITCHEN}") == 1
+    issue_id = f"agent_deleted_{init_integration.entry_id}_{KITCHEN}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {"name": "Kitchen", "code": KITCHEN}
+
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    flow = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert flow["step_id"] == "confirm"
+    assert flow["description_placeholders"] == {"name": "Kitchen", "code": KITCHEN}
+    result = await manager.async_configure(flow["flow_id"], {})
+    await hass.async_block_till_done()
+    assert result["type"] == "create_entry"
+
+    assert {s.unique_id for s in init_integration.subentries.values()} == {FRONT_DOOR}
+    assert (
+        device_registry.async_get_device_by_identifier(
+            (DOMAIN, KITCHEN), init_integration.entry_id
+        )
+        is None
+    )
+    assert not entity_registry.async_get_entity_id(
+        "sensor", DOMAIN, f"{KITCHEN}_status"
+    )
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert _states(hass, "sensor.front_door_status") == ["ready"]
