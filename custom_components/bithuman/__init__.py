@@ -14,6 +14,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
+    DEFAULT_REQUEST_TIMEOUT,
     BithumanAuthenticationError,
     BithumanClient,
     BithumanError,
@@ -28,6 +29,8 @@ from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 RETRY_POLICY = RetryPolicy()
+# Seconds one API request may take; module level so tests can shorten it.
+REQUEST_TIMEOUT = DEFAULT_REQUEST_TIMEOUT
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -50,6 +53,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
         async_get_clientsession(hass),
         entry.data[CONF_API_SECRET],
         base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
+        request_timeout=REQUEST_TIMEOUT,
         retry=RETRY_POLICY,
     )
     try:

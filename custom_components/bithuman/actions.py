@@ -21,12 +21,17 @@ from .api import (
     BithumanInsufficientCreditsError,
     BithumanNoLiveSessionError,
     BithumanRateLimitError,
+    BithumanResponseError,
+    BithumanServerError,
     BithumanValidationError,
     ContextDelivery,
 )
 from .const import DOMAIN
 from .coordinator import BithumanConfigEntry
 from .repairs import async_clear_insufficient_credits, async_raise_insufficient_credits
+
+# Failures after which the API may have carried out the request all the same.
+OUTCOME_UNKNOWN = (BithumanConnectionError, BithumanServerError, BithumanResponseError)
 
 
 def ensure_text(text: str, translation_key: str) -> str:
@@ -66,10 +71,9 @@ async def api_errors(
             translation_placeholders=placeholders,
         ) from err
     except BithumanInsufficientCreditsError as err:
-        coordinator = entry.runtime_data.coordinator
-        async_raise_insufficient_credits(
-            hass, entry, coordinator.data.account.credit_balance
-        )
+        async_raise_insufficient_credits(hass, entry)
+        # Re-read the account so Credit balance shows what bitHuman saw.
+        entry.runtime_data.coordinator.async_watch()
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="insufficient_credits",
@@ -160,10 +164,17 @@ async def async_generate_dynamics(
     model: str = "auto",
 ) -> None:
     """Start a dynamics (gesture) generation and follow it closely."""
-    async with api_errors(hass, entry, code):
-        await entry.runtime_data.client.generate_dynamics(
-            code, duration=duration, model=model
-        )
+    try:
+        async with api_errors(hass, entry, code):
+            await entry.runtime_data.client.generate_dynamics(
+                code, duration=duration, model=model
+            )
+    except HomeAssistantError as err:
+        if isinstance(err.__cause__, OUTCOME_UNKNOWN):
+            # The answer was lost, not the request: the job may be running
+            # (and charged), so follow the agent as if it had started.
+            entry.runtime_data.coordinator.async_watch(code)
+        raise
     async_clear_insufficient_credits(hass, entry)
     entry.runtime_data.coordinator.async_watch(code)
 

@@ -245,6 +245,9 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         if read_at is None or self._watch_until.get(code, 0) > now:
             return True
         if previous is not None:
+            # Not known (an agent that was missing and is back): read them.
+            if code not in previous.dynamics:
+                return True
             if (current := previous.dynamics.get(code)) and dynamics_in_motion(current):
                 return True
             before = previous.agents.get(code)

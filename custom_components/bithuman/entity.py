@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -94,13 +93,6 @@ class BithumanAgentEntity(CoordinatorEntity[BithumanCoordinator]):
             name=agent.name if agent and agent.name else code,
             serial_number=code,
         )
-        if account_device := dr.async_get(
-            coordinator.hass
-        ).async_get_device_by_identifier(
-            (DOMAIN, coordinator.data.account.user_id),
-            coordinator.config_entry.entry_id,
-        ):
-            self._attr_device_info["via_device_id"] = account_device.id
 
     @property
     def agent(self) -> Agent:

@@ -58,9 +58,7 @@ def async_sync_deleted_agent_issues(
 
 
 @callback
-def async_raise_insufficient_credits(
-    hass: HomeAssistant, entry: ConfigEntry, balance: float | None
-) -> None:
+def async_raise_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Tell the user the account needs a top-up."""
     ir.async_create_issue(
         hass,
@@ -70,10 +68,7 @@ def async_raise_insufficient_credits(
         severity=ir.IssueSeverity.WARNING,
         learn_more_url=TOP_UP_URL,
         translation_key=ISSUE_INSUFFICIENT_CREDITS,
-        translation_placeholders={
-            "account": entry.title,
-            "balance": "unknown" if balance is None else f"{balance:g}",
-        },
+        translation_placeholders={"account": entry.title},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
@@ -49,7 +49,10 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
     async def async_added_to_hass(self) -> None:
         """Restore the last state set."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None:
+        # Only a real on/off: "unavailable" (saved during an outage) or
+        # "unknown" says nothing about the model in use.
+        last = await self.async_get_last_state()
+        if last is not None and last.state in (STATE_ON, STATE_OFF):
             self._last_set = last.state == STATE_ON
 
     @callback

@@ -22,7 +22,7 @@ from custom_components.bithuman.const import (
     EVENT_DYNAMICS_STATUS_CHANGED,
 )
 
-from .conftest import FRONT_DOOR, Advance
+from .conftest import FRONT_DOOR, USER_ID, Advance
 
 
 @pytest.mark.parametrize("platforms", [[Platform.SENSOR]])
@@ -41,7 +41,7 @@ async def test_devices(
     init_integration: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    """One device per agent, tied to its subentry, via the account's device."""
+    """One device per agent tied to its subentry; one service device per account."""
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, FRONT_DOOR), init_integration.entry_id
     )
@@ -54,9 +54,13 @@ async def test_devices(
     assert init_integration.subentries[device.config_subentry_id].unique_id == (
         FRONT_DOOR
     )
-    account = device_registry.async_get(device.via_device_id or "")
+    account = device_registry.async_get_device_by_identifier(
+        (DOMAIN, USER_ID), init_integration.entry_id
+    )
     assert account is not None
     assert account.entry_type is dr.DeviceEntryType.SERVICE
+    assert account.name == "bitHuman account"
+    assert account.config_subentry_id is None
 
 
 async def test_generation_followed_to_ready(

@@ -1,0 +1,1 @@
+"""End-to-end tests: real `hass` and simulator processes, driven over HTTP."""
