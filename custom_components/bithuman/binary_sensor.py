@@ -31,7 +31,7 @@ async def async_setup_entry(
     ) -> list[BithumanDynamicsReadySensor]:
         return [BithumanDynamicsReadySensor(coordinator, code, DYNAMICS_READY)]
 
-    async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(entry, async_add_entities, entities_for)
 
 
 class BithumanDynamicsReadySensor(BithumanAgentEntity, BinarySensorEntity):

@@ -26,20 +26,23 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up each agent's buttons, following its gestures as they change."""
-
-    def entities_for(
-        coordinator: BithumanCoordinator, code: str
-    ) -> list[BithumanGenerateDynamicsButton]:
-        return [BithumanGenerateDynamicsButton(coordinator, code, GENERATE_DYNAMICS)]
-
-    async_setup_agent_entities(entry, async_add_entities, entities_for)
-
     coordinator = entry.runtime_data.coordinator
     entity_registry = er.async_get(hass)
     shown: dict[str, set[str]] = {}
 
+    def entities_for(coordinator: BithumanCoordinator, code: str) -> list[ButtonEntity]:
+        dynamics = coordinator.data.dynamics.get(code)
+        shown[code] = set(dynamics.gesture_names) if dynamics else set()
+        return [
+            BithumanGenerateDynamicsButton(coordinator, code, GENERATE_DYNAMICS),
+            *(
+                BithumanGestureButton(coordinator, code, gesture)
+                for gesture in sorted(shown[code])
+            ),
+        ]
+
     @callback
-    def sync_gesture_buttons() -> None:
+    def follow_gestures() -> None:
         subentries = entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
         configured = {subentry.data[CONF_AGENT_CODE] for subentry in subentries}
         for code in set(shown) - configured:
@@ -47,11 +50,10 @@ async def async_setup_entry(
         for subentry in subentries:
             code = subentry.data[CONF_AGENT_CODE]
             dynamics = coordinator.data.dynamics.get(code)
-            if dynamics is None:
+            if dynamics is None or code not in shown:
                 continue
             wanted = set(dynamics.gesture_names)
-            have = shown.setdefault(code, set())
-            if new := wanted - have:
+            if new := wanted - shown[code]:
                 async_add_entities(
                     (
                         BithumanGestureButton(coordinator, code, gesture)
@@ -59,7 +61,7 @@ async def async_setup_entry(
                     ),
                     config_subentry_id=subentry.subentry_id,
                 )
-            for gesture in have - wanted:
+            for gesture in shown[code] - wanted:
                 unique_id = f"{code}_{GESTURE_KEY_PREFIX}{gesture}"
                 if entity_id := entity_registry.async_get_entity_id(
                     "button", DOMAIN, unique_id
@@ -67,8 +69,8 @@ async def async_setup_entry(
                     entity_registry.async_remove(entity_id)
             shown[code] = wanted
 
-    sync_gesture_buttons()
-    entry.async_on_unload(coordinator.async_add_listener(sync_gesture_buttons))
+    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+    entry.async_on_unload(coordinator.async_add_listener(follow_gestures))
 
 
 class BithumanGenerateDynamicsButton(BithumanAgentEntity, ButtonEntity):

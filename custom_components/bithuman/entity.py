@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -15,8 +17,7 @@ from .const import CONF_AGENT_CODE, DOMAIN, MANUFACTURER, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
 
 
-@callback
-def async_setup_agent_entities(
+async def async_setup_agent_entities(
     entry: BithumanConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for: Callable[[BithumanCoordinator, str], Iterable[Entity]],
@@ -24,17 +25,23 @@ def async_setup_agent_entities(
     """Add each agent's entities to its subentry, now and as agents are added."""
     coordinator = entry.runtime_data.coordinator
 
-    @callback
-    def add(codes: set[str]) -> None:
-        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
-            if (code := subentry.data[CONF_AGENT_CODE]) in codes:
-                async_add_entities(
-                    entities_for(coordinator, code),
-                    config_subentry_id=subentry.subentry_id,
-                )
+    def add(subentry: ConfigSubentry) -> None:
+        async_add_entities(
+            entities_for(coordinator, subentry.data[CONF_AGENT_CODE]),
+            config_subentry_id=subentry.subentry_id,
+        )
 
-    add(coordinator.tracked_codes)
-    entry.async_on_unload(coordinator.async_add_agent_listener(add))
+    @callback
+    def add_new(codes: set[str]) -> None:
+        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
+            if subentry.data[CONF_AGENT_CODE] in codes:
+                add(subentry)
+
+    for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
+        add(subentry)
+        # Hundreds of agents: let the event loop breathe between them.
+        await asyncio.sleep(0)
+    entry.async_on_unload(coordinator.async_add_agent_listener(add_new))
 
 
 def account_device_info(user_id: str, base_url: str) -> DeviceInfo:

@@ -27,7 +27,7 @@ async def async_setup_entry(
     ) -> list[BithumanSpeakEntity]:
         return [BithumanSpeakEntity(coordinator, code, SPEAK)]
 
-    async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(entry, async_add_entities, entities_for)
 
 
 class BithumanSpeakEntity(BithumanAgentEntity, NotifyEntity):

@@ -132,7 +132,7 @@ async def async_setup_entry(
             for description in AGENT_SENSORS
         ]
 
-    async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(entry, async_add_entities, entities_for)
 
 
 class BithumanAgentSensor(BithumanAgentEntity, SensorEntity):

@@ -288,6 +288,14 @@ def _failure(
     )
 
 
+async def _outcome[T](action: Coroutine[Any, Any, T]) -> T | BaseException:
+    """Return what the action returned or raised, as `gather` would."""
+    try:
+        return await action
+    except Exception as err:  # noqa: BLE001 - sorted out by the caller
+        return err
+
+
 async def _async_for_each_agent[T](
     hass: HomeAssistant,
     call: ServiceCall,
@@ -299,8 +307,13 @@ async def _async_for_each_agent[T](
     it worked for and those it failed for, with the reason.
     """
     targets = async_resolve_agents(hass, call)
-    outcomes = await asyncio.gather(
-        *(run(target) for target in targets), return_exceptions=True
+    # One agent is the common case: no gather (and its task) for it.
+    outcomes = (
+        [await _outcome(run(targets[0]))]
+        if len(targets) == 1
+        else await asyncio.gather(
+            *(run(target) for target in targets), return_exceptions=True
+        )
     )
     results: dict[str, T] = {}
     succeeded: list[AgentTarget] = []

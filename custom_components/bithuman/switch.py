@@ -31,7 +31,7 @@ async def async_setup_entry(
     ) -> list[BithumanDynamicsSwitch]:
         return [BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)]
 
-    async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(entry, async_add_entities, entities_for)
 
 
 class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):

@@ -1,14 +1,14 @@
-"""Data updates: request budget, outages, rate limits, auth loss, deletions."""
+"""Data updates: the request budget and agents deleted upstream.
+
+Faults (outages, 429, 401, ...) are in test_faults.py.
+"""
 
 from __future__ import annotations
-
-import logging
 
 from homeassistant.components.repairs import (
     DOMAIN as REPAIRS_DOMAIN,
     repairs_flow_manager,
 )
-from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -17,13 +17,12 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from bithuman_simulator import Fault, Simulator
+from bithuman_simulator import Simulator
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import ACCOUNT_KEY, FRONT_DOOR, KITCHEN, Advance
+from .conftest import FRONT_DOOR, KITCHEN, Advance
 
 AGENT_ENTITIES = ("sensor.front_door_status", "sensor.kitchen_status")
 ACCOUNT_ENTITY = "sensor.bithuman_account_credit_balance"
@@ -67,90 +66,6 @@ async def test_twenty_ready_agents_cost_at_most_60_requests_an_hour(
     assert simulator.count(path_prefix="/v1/me") >= 1
     for code in agents:
         assert simulator.count(path_prefix=f"/v1/dynamics/{code}") >= 1
-
-
-async def test_outage_makes_everything_unavailable_then_recovers(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
-    advance: Advance,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """API down: unavailable within 3 minutes, logged once; back within one poll."""
-    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [
-        "ready",
-        "ready",
-        "10000.0",
-    ]
-    caplog.set_level(logging.INFO, logger="custom_components.bithuman")
-    simulator.set_outage(True)
-
-    waited = 0
-    while "ready" in _states(hass, *AGENT_ENTITIES) and waited < 600:
-        await advance(10)
-        waited += 10
-    assert waited <= 180
-    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [STATE_UNAVAILABLE] * 3
-
-    # Ten minutes down: still unavailable, and said only once.
-    for _ in range(60):
-        await advance(10)
-    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [STATE_UNAVAILABLE] * 3
-    went = [r for r in caplog.records if "Error fetching" in r.getMessage()]
-    assert len(went) == 1
-    assert ACCOUNT_KEY not in caplog.text
-
-    simulator.set_outage(False)
-    await advance(120)
-    assert _states(hass, *AGENT_ENTITIES, ACCOUNT_ENTITY) == [
-        "ready",
-        "ready",
-        "10000.0",
-    ]
-    back = [r for r in caplog.records if "recovered" in r.getMessage()]
-    assert len(back) == 1
-
-
-async def test_rate_limit_waits_for_retry_after(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
-    advance: Advance,
-) -> None:
-    """A 429 storm: nothing asked before Retry-After, last good state kept."""
-    storm = simulator.add_fault(
-        Fault(path="/v1/agents", status=429, code="RATE_LIMITED", retry_after=90)
-    )
-    simulator.clear_requests()
-    await advance(120)
-    first = [r.time for r in simulator.requests if r.path == "/v1/agents"]
-    assert len(first) == 1
-    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
-
-    # Within Retry-After of the 429 nothing more goes out.
-    await advance(60)
-    assert simulator.count(path_prefix="/v1/agents") == 1
-
-    simulator.remove_fault(storm)
-    await advance(40)
-    times = [r.time for r in simulator.requests if r.path == "/v1/agents"]
-    assert len(times) == 2
-    assert times[1] - times[0] >= 90
-    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
-
-
-async def test_auth_loss_starts_reauth(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
-    advance: Advance,
-) -> None:
-    """A revoked secret in the middle of a run starts the reauth flow."""
-    simulator.revoke_secret(ACCOUNT_KEY)
-    await advance(120)
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert _states(hass, *AGENT_ENTITIES) == [STATE_UNAVAILABLE] * 2
 
 
 async def test_agent_deleted_upstream(
