@@ -9,23 +9,21 @@ than 100 ms. A watchdog counts both for each benchmark.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from datetime import timedelta
+from collections.abc import Generator
 import logging
-from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant import block_async_io
-from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed  # type: ignore[import-untyped]
 
-from bithuman_simulator import ManualClock, Simulator, SimulatorServer
-from custom_components.bithuman.api import RetryPolicy
+# The same simulator, clocks and client waits as the integration tests.
+from tests.conftest import sim_clock, simulator, simulator_url  # noqa: F401
+from tests.integration.conftest import (  # noqa: F401
+    Advance,
+    advance,
+    retry_on_simulated_time,
+)
 
 from .results import RESULTS
-
-type Advance = Callable[[float], Awaitable[None]]
 
 SLOW_CALLBACK_SECONDS = 0.1
 
@@ -108,50 +106,3 @@ async def _slow_callbacks() -> None:
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
-
-
-@pytest.fixture
-def sim_clock() -> ManualClock:
-    """Return the simulator's manual clock."""
-    return ManualClock()
-
-
-@pytest.fixture
-def simulator(sim_clock: ManualClock) -> Simulator:
-    """Return a simulator on the manual clock, rate limits on (Pro plan)."""
-    return Simulator(clock=sim_clock, rate_limits=True)
-
-
-@pytest.fixture
-async def simulator_url(
-    simulator: Simulator, socket_enabled: None
-) -> AsyncIterator[str]:
-    """Serve the simulator on a free 127.0.0.1 port; yield its base URL."""
-    async with SimulatorServer(simulator) as server:
-        yield server.url
-
-
-@pytest.fixture
-def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim_clock: ManualClock
-) -> Advance:
-    """Move Home Assistant's and the simulator's clocks on together."""
-
-    async def advance(seconds: float) -> None:
-        sim_clock.advance(seconds)
-        freezer.tick(timedelta(seconds=seconds))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-
-    return advance
-
-
-@pytest.fixture(autouse=True)
-def _retry_on_simulated_time(sim_clock: ManualClock) -> Generator[None]:
-    """Let the client's retry waits pass on the simulator's clock."""
-
-    async def sleep(seconds: float) -> None:
-        sim_clock.advance(seconds)
-
-    with patch("custom_components.bithuman.RETRY_POLICY", RetryPolicy(sleep=sleep)):
-        yield

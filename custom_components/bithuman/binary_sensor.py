@@ -9,7 +9,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .coordinator import BithumanConfigEntry
 from .entity import BithumanAgentEntity, async_setup_agent_entities
 
 PARALLEL_UPDATES = 0
@@ -25,13 +25,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up each agent's Dynamics ready sensor."""
-
-    def entities_for(
-        coordinator: BithumanCoordinator, code: str
-    ) -> list[BithumanDynamicsReadySensor]:
-        return [BithumanDynamicsReadySensor(coordinator, code, DYNAMICS_READY)]
-
-    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, code: [
+            BithumanDynamicsReadySensor(coordinator, code, DYNAMICS_READY)
+        ],
+    )
 
 
 class BithumanDynamicsReadySensor(BithumanAgentEntity, BinarySensorEntity):

@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .actions import async_speak
-from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .coordinator import BithumanConfigEntry
 from .entity import BithumanAgentEntity, async_setup_agent_entities
 
 PARALLEL_UPDATES = 1
@@ -21,13 +21,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up each agent's Speak entity."""
-
-    def entities_for(
-        coordinator: BithumanCoordinator, code: str
-    ) -> list[BithumanSpeakEntity]:
-        return [BithumanSpeakEntity(coordinator, code, SPEAK)]
-
-    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, code: [BithumanSpeakEntity(coordinator, code, SPEAK)],
+    )
 
 
 class BithumanSpeakEntity(BithumanAgentEntity, NotifyEntity):

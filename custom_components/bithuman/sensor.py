@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import Account, Agent, AgentStatus, Dynamics
-from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .coordinator import BithumanConfigEntry
 from .dynamics_state import DynamicsState, dynamics_state
 from .entity import (
     BithumanAccountEntity,
@@ -124,15 +124,14 @@ async def async_setup_entry(
         for description in ACCOUNT_SENSORS
     )
 
-    def entities_for(
-        coordinator: BithumanCoordinator, code: str
-    ) -> list[BithumanAgentSensor]:
-        return [
+    await async_setup_agent_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, code: [
             BithumanAgentSensor(coordinator, code, description)
             for description in AGENT_SENSORS
-        ]
-
-    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+        ],
+    )
 
 
 class BithumanAgentSensor(BithumanAgentEntity, SensorEntity):

@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from .actions import async_set_dynamics_enabled
-from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .coordinator import BithumanConfigEntry
 from .entity import BithumanAgentEntity, async_setup_agent_entities
 
 PARALLEL_UPDATES = 1
@@ -25,13 +25,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up each agent's Dynamics switch."""
-
-    def entities_for(
-        coordinator: BithumanCoordinator, code: str
-    ) -> list[BithumanDynamicsSwitch]:
-        return [BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)]
-
-    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+    await async_setup_agent_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, code: [
+            BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)
+        ],
+    )
 
 
 class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):

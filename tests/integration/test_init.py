@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import MappingProxyType
 
+from homeassistant import config_entries
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     ConfigEntryState,
@@ -12,6 +13,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -169,3 +171,14 @@ async def test_removing_the_entry_withdraws_its_repairs(
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert not issue_registry.issues
+
+
+async def test_setup_without_an_entry_is_a_no_op(hass: HomeAssistant) -> None:
+    """Loading the integration alone adds nothing but its actions and flow."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+
+    assert config_entries.HANDLERS.get(DOMAIN) is not None
+    assert hass.states.async_all() == []
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert hass.services.has_service(DOMAIN, "speak")
