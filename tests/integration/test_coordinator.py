@@ -19,7 +19,7 @@ from homeassistant.helpers import (
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from bithuman_simulator import Simulator
+from bithuman_simulator import Fault, Simulator
 from custom_components.bithuman.const import DOMAIN
 
 from .conftest import FRONT_DOOR, KITCHEN, Advance
@@ -112,3 +112,40 @@ async def test_agent_deleted_upstream(
     )
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     assert _states(hass, "sensor.front_door_status") == ["ready"]
+
+
+async def test_agent_gone_between_list_and_dynamics(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A 404 for an agent's dynamics means the agent is gone; others stay."""
+    simulator.add_fault(
+        Fault(
+            path=f"/v1/dynamics/{KITCHEN}",
+            method="GET",
+            status=404,
+            code="NOT_FOUND",
+            message=f"Agent not found for code: {KITCHEN}",
+        )
+    )
+    await advance(3600)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", STATE_UNAVAILABLE]
+
+
+async def test_dynamics_read_failing_fails_the_poll(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A server error on one agent's dynamics makes the poll fail, then recover."""
+    fault = simulator.add_fault(
+        Fault(path=f"/v1/dynamics/{KITCHEN}", method="GET", status=500)
+    )
+    await advance(3600)
+    assert _states(hass, *AGENT_ENTITIES) == [STATE_UNAVAILABLE] * 2
+    simulator.remove_fault(fault)
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
