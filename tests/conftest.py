@@ -1,10 +1,18 @@
 """Shared fixtures: a bitHuman API simulator on a manual clock, served on 127.0.0.1."""
 
 from collections.abc import AsyncIterator
+import os
 
+from hypothesis import settings
 import pytest
 
 from bithuman_simulator import ManualClock, Simulator, SimulatorServer
+
+# The same examples on every run, so CI is repeatable; set
+# HYPOTHESIS_PROFILE=explore to search new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -55,7 +55,8 @@ class RetryPolicy:
         """
         ceiling = min(self.max_delay, self.base_delay * 2.0 ** min(retry - 1, 1000))
         fraction = min(max(self.random(), 0.0), 1.0)
-        return ceiling / 2.0 + fraction * ceiling / 2.0
+        # min(): at subnormal magnitudes the halves can round above the ceiling.
+        return min(ceiling, ceiling / 2.0 + fraction * ceiling / 2.0)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
