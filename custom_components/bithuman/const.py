@@ -26,7 +26,6 @@ SUBENTRY_TYPE_AGENT: Final = "agent"
 EVENT_AGENT_STATUS_CHANGED: Final = "bithuman_agent_status_changed"
 EVENT_DYNAMICS_STATUS_CHANGED: Final = "bithuman_dynamics_status_changed"
 
-DYNAMICS_COST_CREDITS: Final = 250
 TOP_UP_URL: Final = "https://www.bithuman.ai"
 MANUFACTURER: Final = "bitHuman"
 

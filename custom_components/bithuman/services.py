@@ -42,7 +42,7 @@ from .actions import (
     async_update_prompt,
     ensure_text,
 )
-from .api import BithumanError
+from .api import BithumanError, ContextDelivery
 from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry
 from .repairs import async_clear_insufficient_credits
@@ -349,6 +349,16 @@ async def _async_for_each_agent[T](
     return results
 
 
+def _deliveries_response(deliveries: dict[str, ContextDelivery]) -> ServiceResponse:
+    """Report, per agent, how many live rooms the API says got the text."""
+    return {
+        "agents": {
+            code: {"delivered_to_rooms": delivery.delivered_to_rooms}
+            for code, delivery in deliveries.items()
+        }
+    }
+
+
 async def _async_speak(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     """Make each targeted agent say the message in its live session."""
     message = ensure_text(call.data[ATTR_MESSAGE], "blank_message")
@@ -360,12 +370,7 @@ async def _async_speak(hass: HomeAssistant, call: ServiceCall) -> ServiceRespons
             hass, target.entry, target.code, message, room_id=room_id
         ),
     )
-    return {
-        "agents": {
-            code: {"delivered_to_rooms": delivery.delivered_to_rooms}
-            for code, delivery in deliveries.items()
-        }
-    }
+    return _deliveries_response(deliveries)
 
 
 async def _async_add_context(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
@@ -379,12 +384,7 @@ async def _async_add_context(hass: HomeAssistant, call: ServiceCall) -> ServiceR
             hass, target.entry, target.code, context, room_id=room_id
         ),
     )
-    return {
-        "agents": {
-            code: {"delivered_to_rooms": delivery.delivered_to_rooms}
-            for code, delivery in deliveries.items()
-        }
-    }
+    return _deliveries_response(deliveries)
 
 
 async def _async_trigger_gesture(
