@@ -1,15 +1,15 @@
 """Typed async client of the bitHuman REST API.
 
-Self-contained: it depends on aiohttp and pydantic only, never on Home
+Self-contained: it depends on aiohttp, pydantic and yarl only, never on Home
 Assistant.
 """
 
 from __future__ import annotations
 
-from .client import BithumanClient
+from .client import AgentListing, BithumanClient
 from .const import DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT, __version__
-from .errors import error_from_response
 from .exceptions import (
+    BithumanAccountSuspendedError,
     BithumanAgentNotFoundError,
     BithumanAuthenticationError,
     BithumanConflictError,
@@ -31,24 +31,32 @@ from .models import (
     AgentGeneration,
     AgentStatus,
     ContextDelivery,
-    CreditSummary,
     Dynamics,
     DynamicsGeneration,
+    DynamicsState,
     DynamicsUpdate,
     EmbedToken,
     PromptUpdate,
+    RuntimeSession,
+    RuntimeSessions,
+    SessionTermination,
+    Voice,
+    VoiceCatalog,
     Webhook,
     WebhookWithSecret,
 )
-from .retry import RetryPolicy, parse_retry_after
+from .retry import RETRY_AFTER_CAP, RetryPolicy, parse_retry_after
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_REQUEST_TIMEOUT",
+    "RETRY_AFTER_CAP",
     "Account",
     "Agent",
     "AgentGeneration",
+    "AgentListing",
     "AgentStatus",
+    "BithumanAccountSuspendedError",
     "BithumanAgentNotFoundError",
     "BithumanAuthenticationError",
     "BithumanClient",
@@ -65,16 +73,20 @@ __all__ = [
     "BithumanUnavailableError",
     "BithumanValidationError",
     "ContextDelivery",
-    "CreditSummary",
     "Dynamics",
     "DynamicsGeneration",
+    "DynamicsState",
     "DynamicsUpdate",
     "EmbedToken",
     "PromptUpdate",
     "RetryPolicy",
+    "RuntimeSession",
+    "RuntimeSessions",
+    "SessionTermination",
+    "Voice",
+    "VoiceCatalog",
     "Webhook",
     "WebhookWithSecret",
     "__version__",
-    "error_from_response",
     "parse_retry_after",
 ]

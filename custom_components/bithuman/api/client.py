@@ -1,34 +1,24 @@
-"""Async client of the bitHuman REST API."""
+"""Async client of the bitHuman REST API: one method per endpoint used."""
 
 from __future__ import annotations
 
-from enum import Enum, auto
-import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 import uuid
 
-import aiohttp
 from yarl import URL
 
 from .const import (
     AGENTS_PAGE_SIZE,
     DEFAULT_BASE_URL,
     DEFAULT_REQUEST_TIMEOUT,
-    HEADER_API_SECRET,
-    HEADER_IDEMPOTENCY_KEY,
     MAX_AGENT_PAGES,
-    USER_AGENT,
 )
-from .errors import error_from_response
 from .exceptions import (
     BithumanAuthenticationError,
-    BithumanConnectionError,
-    BithumanError,
-    BithumanRateLimitError,
+    BithumanNotFoundError,
     BithumanResponseError,
-    BithumanServerError,
-    BithumanTimeoutError,
     BithumanValidationError,
 )
 from .models import (
@@ -36,39 +26,25 @@ from .models import (
     Agent,
     AgentGeneration,
     ContextDelivery,
-    CreditSummary,
     Dynamics,
     DynamicsGeneration,
     DynamicsUpdate,
     EmbedToken,
     PromptUpdate,
+    RuntimeSessions,
+    SessionTermination,
     Validation,
+    VoiceCatalog,
     Webhook,
     WebhookWithSecret,
 )
-from .parsing import decode_body, parse_model, parse_model_list, parse_pagination
+from .models.fields import first_identifier
+from .responses import parse_items, parse_model, parse_pagination
 from .retry import RetryPolicy
+from .transport import Replay, Transport
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
-_LOGGER = logging.getLogger(__name__)
-
-_REDACTED = "**REDACTED**"
-
-
-class _Retry(Enum):
-    """Which failures a call may be retried after."""
-
-    # Idempotent calls, and generate calls made idempotent by their
-    # Idempotency-Key: retried after server errors, timeouts and dropped
-    # connections, as well as after a 429 with Retry-After.
-    SAFE = auto()
-    # Other writes (speak, add-context, prompt update, webhook create): after a
-    # timeout, dropped connection or 5xx the server may already have acted on
-    # them (a spoken message would be said twice), so they are only retried
-    # after a 429 with Retry-After, which means the request was not processed.
-    UNSAFE = auto()
+    import aiohttp
 
 
 def _segment(value: str, what: str) -> str:
@@ -81,6 +57,22 @@ def _segment(value: str, what: str) -> str:
 def _compact(**fields: Any) -> dict[str, Any]:
     """Return ``fields`` without the ones that are ``None``."""
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def _code_of(record: Any) -> str | None:
+    """Return the agent code an unreadable list record names, if any."""
+    if not isinstance(record, dict):
+        return None
+    code = first_identifier(record.get("code"), record.get("agent_id"))
+    return code.strip() if isinstance(code, str) and code.strip() else None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentListing:
+    """Every agent of the account, and the codes whose record could not be read."""
+
+    agents: dict[str, Agent] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
 
 
 class BithumanClient:
@@ -107,104 +99,106 @@ class BithumanClient:
         secret = api_secret.strip()
         if "\r" in secret or "\n" in secret:
             raise ValueError("api_secret must not contain line breaks")
-        self._session = session
-        self._api_secret = secret
-        self._base_url = str(url.with_query(None).with_fragment(None)).rstrip("/")
-        self._request_timeout = request_timeout
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self._retry = retry or RetryPolicy()
+        self._transport = Transport(
+            session,
+            secret,
+            str(url.with_query(None).with_fragment(None)).rstrip("/"),
+            request_timeout,
+            retry or RetryPolicy(),
+        )
 
     def __repr__(self) -> str:
         """Return a representation that names the endpoint, never the secret."""
-        return f"{type(self).__name__}(base_url={self._base_url!r})"
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     @property
     def base_url(self) -> str:
         """Return the API base URL, without a trailing slash."""
-        return self._base_url
+        return self._transport.base_url
+
+    def rate_limits(self) -> dict[str, float]:
+        """Return the tokens left per cost tier, as last reported."""
+        return self._transport.rate_limits.snapshot()
+
+    async def _json(self, method: str, path: str, replay: Replay, **kwargs: Any) -> Any:
+        return (
+            await self._transport.request(method, path, replay=replay, **kwargs)
+        ).body
 
     # Account
 
     async def validate(self) -> bool:
         """Return whether the API secret is valid and its account active."""
         try:
-            payload = await self._request("POST", "/v1/validate", retry=_Retry.SAFE)
+            payload = await self._json("POST", "/v1/validate", Replay.SAFE)
         except BithumanAuthenticationError:
             return False
         return parse_model(Validation, payload).valid
 
     async def get_account(self) -> Account:
         """Return the account behind the API secret."""
-        payload = await self._request("GET", "/v1/me", retry=_Retry.SAFE)
-        return parse_model(Account, payload)
-
-    async def get_credit_summary(self) -> CreditSummary:
-        """Return the account's credit balance."""
-        payload = await self._request("GET", "/v2/credit-summaries", retry=_Retry.SAFE)
-        return parse_model(CreditSummary, payload)
+        return parse_model(Account, await self._json("GET", "/v1/me", Replay.SAFE))
 
     # Agents
 
-    async def list_agents(self, *, status: str | None = None) -> list[Agent]:
-        """Return every agent of the account (all pages), newest first."""
+    async def list_agents(self) -> AgentListing:
+        """Return every agent of the account (all pages).
+
+        A record that cannot be read is left out; its code, when it names
+        one, is in ``unreadable`` so that agent alone can be shown as such.
+        """
         agents: dict[str, Agent] = {}
+        unreadable: set[str] = set()
         offset = 0
         for _ in range(MAX_AGENT_PAGES):
-            params: dict[str, str | int] = {"limit": AGENTS_PAGE_SIZE, "offset": offset}
-            if status is not None:
-                params["status"] = status
-            payload = await self._request(
-                "GET", "/v1/agents", params=params, retry=_Retry.SAFE
+            payload = await self._json(
+                "GET",
+                "/v1/agents",
+                Replay.SAFE,
+                params={"limit": AGENTS_PAGE_SIZE, "offset": offset},
             )
-            page = parse_model_list(Agent, payload)
-            known = len(agents)
+            page, bad = parse_items(Agent, payload)
+            known = len(agents) + len(unreadable)
             for agent in page:
                 # An agent created while paging shifts the pages by one.
                 agents.setdefault(agent.code, agent)
-            if len(agents) == known or not parse_pagination(payload).has_more:
-                # A page with nothing new means the server ignores `offset`.
-                return list(agents.values())
-            offset += len(page)
+            unreadable.update(code for item in bad if (code := _code_of(item)))
+            size = len(page) + len(bad)
+            more = parse_pagination(payload).has_more
+            # A page with nothing new means the server ignores `offset`; a
+            # full page with no clear `has_more` may well have a successor.
+            if len(agents) + len(unreadable) == known or not (
+                more or (more is None and size >= AGENTS_PAGE_SIZE)
+            ):
+                return AgentListing(agents, frozenset(unreadable - set(agents)))
+            offset += size
         raise BithumanResponseError("The bitHuman agent list does not end")
 
     async def get_agent(self, code: str) -> Agent:
         """Return the agent with this code."""
-        payload = await self._request(
-            "GET",
-            f"/v1/agent/{_segment(code, 'agent code')}",
-            retry=_Retry.SAFE,
-            agent_scoped=True,
+        payload = await self._json(
+            "GET", f"/v1/agent/{_segment(code, 'agent code')}", Replay.SAFE
         )
         return parse_model(Agent, payload, {"code": code})
-
-    async def get_agent_status(self, agent_id: str) -> Agent:
-        """Return the generation status of an agent."""
-        payload = await self._request(
-            "GET",
-            f"/v1/agent/status/{_segment(agent_id, 'agent id')}",
-            retry=_Retry.SAFE,
-            agent_scoped=True,
-        )
-        return parse_model(Agent, payload, {"agent_id": agent_id})
 
     async def generate_agent(
         self,
         *,
-        prompt: str | None = None,
+        prompt: str,
         image: str | None = None,
         audio: str | None = None,
         model: str | None = None,
         aspect_ratio: str | None = None,
-        idempotency_key: str | None = None,
     ) -> AgentGeneration:
         """Start generating a new agent (billed); omitted fields are not sent.
 
-        The ``Idempotency-Key`` (a new UUID unless given) is kept across
-        retries, so a retried call never starts, or charges, a second job.
+        The ``Idempotency-Key`` is kept across retries, so a retried call
+        never starts, or charges, a second job.
         """
-        payload = await self._request(
+        payload = await self._json(
             "POST",
             "/v1/agent/generate",
+            Replay.SAFE,
             json=_compact(
                 prompt=prompt,
                 image=image,
@@ -212,42 +206,29 @@ class BithumanClient:
                 model=model,
                 aspect_ratio=aspect_ratio,
             ),
-            retry=_Retry.SAFE,
-            idempotency_key=idempotency_key or str(uuid.uuid4()),
+            idempotency_key=str(uuid.uuid4()),
         )
         return parse_model(AgentGeneration, payload)
 
     async def update_prompt(self, code: str, system_prompt: str) -> PromptUpdate:
         """Replace the agent's system prompt."""
-        payload = await self._request(
+        payload = await self._json(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}",
+            Replay.UNSAFE,
             json={"system_prompt": system_prompt},
-            retry=_Retry.UNSAFE,
-            agent_scoped=True,
         )
         return parse_model(PromptUpdate, payload, {"agent_code": code})
-
-    async def delete_agent(self, code: str) -> None:
-        """Delete the agent permanently."""
-        await self._request(
-            "DELETE",
-            f"/v1/agent/{_segment(code, 'agent code')}",
-            retry=_Retry.SAFE,
-            agent_scoped=True,
-            expect_body=False,
-        )
 
     async def speak(
         self, code: str, message: str, *, room_id: str | None = None
     ) -> ContextDelivery:
         """Make the agent say ``message`` in its live room(s)."""
-        payload = await self._request(
+        payload = await self._json(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}/speak",
+            Replay.UNSAFE,
             json=_compact(message=message, room_id=room_id),
-            retry=_Retry.UNSAFE,
-            agent_scoped=True,
         )
         return parse_model(ContextDelivery, payload, {"agent_code": code})
 
@@ -255,248 +236,141 @@ class BithumanClient:
         self, code: str, context: str, *, room_id: str | None = None
     ) -> ContextDelivery:
         """Give the agent background knowledge silently, in its live room(s)."""
-        payload = await self._request(
+        payload = await self._json(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}/add-context",
+            Replay.UNSAFE,
             json=_compact(context=context, type="add_context", room_id=room_id),
-            retry=_Retry.UNSAFE,
-            agent_scoped=True,
         )
         return parse_model(ContextDelivery, payload, {"agent_code": code})
 
     # Dynamics
 
-    async def get_dynamics(self, agent_id: str) -> Dynamics:
+    async def get_dynamics(self, code: str) -> Dynamics:
         """Return the agent's gesture dynamics."""
-        payload = await self._request(
-            "GET",
-            f"/v1/dynamics/{_segment(agent_id, 'agent id')}",
-            retry=_Retry.SAFE,
-            agent_scoped=True,
+        payload = await self._json(
+            "GET", f"/v1/dynamics/{_segment(code, 'agent code')}", Replay.SAFE
         )
-        return parse_model(Dynamics, payload, {"agent_id": agent_id})
+        return parse_model(Dynamics, payload, {"agent_id": code})
 
     async def generate_dynamics(
-        self,
-        agent_id: str,
-        *,
-        duration: int = 5,
-        model: str = "auto",
-        image_url: str | None = None,
-        idempotency_key: str | None = None,
+        self, code: str, *, duration: int = 5, model: str = "auto"
     ) -> DynamicsGeneration:
         """Start generating the agent's gestures (billed, 250 credits).
 
         Carries an ``Idempotency-Key`` kept across retries, like
         ``generate_agent``.
         """
-        payload = await self._request(
+        payload = await self._json(
             "POST",
             "/v1/dynamics/generate",
-            json=_compact(
-                agent_id=agent_id, duration=duration, model=model, image_url=image_url
-            ),
-            retry=_Retry.SAFE,
-            agent_scoped=True,
-            idempotency_key=idempotency_key or str(uuid.uuid4()),
+            Replay.SAFE,
+            json={"agent_id": code, "duration": duration, "model": model},
+            idempotency_key=str(uuid.uuid4()),
         )
-        return parse_model(DynamicsGeneration, payload, {"agent_id": agent_id})
+        return parse_model(DynamicsGeneration, payload, {"agent_id": code})
 
-    async def set_dynamics_enabled(
-        self, agent_id: str, enabled: bool
-    ) -> DynamicsUpdate:
+    async def set_dynamics_enabled(self, code: str, enabled: bool) -> DynamicsUpdate:
         """Switch the agent to its dynamics model (or back to the default one)."""
-        payload = await self._request(
+        payload = await self._json(
             "PUT",
-            f"/v1/dynamics/{_segment(agent_id, 'agent id')}",
+            f"/v1/dynamics/{_segment(code, 'agent code')}",
+            Replay.SAFE,
             json={"dynamics": {"enabled": enabled}, "toggle_enabled": enabled},
-            retry=_Retry.SAFE,
-            agent_scoped=True,
         )
-        return parse_model(DynamicsUpdate, payload, {"agent_id": agent_id})
+        return parse_model(DynamicsUpdate, payload, {"agent_id": code})
+
+    # Live sessions
+
+    async def list_live_sessions(self, user_id: str) -> RuntimeSessions:
+        """Return the account's live sessions and its live KPIs."""
+        payload = await self._json(
+            "GET",
+            f"/v2/{_segment(user_id, 'user id')}/runtime-sessions",
+            Replay.SAFE,
+            params={"window": "live"},
+        )
+        return parse_model(RuntimeSessions, payload)
+
+    async def terminate_session(
+        self, user_id: str, session_id: str, *, reason: str | None = None
+    ) -> SessionTermination:
+        """End one live session (its LiveKit room closes)."""
+        payload = await self._json(
+            "POST",
+            f"/v2/{_segment(user_id, 'user id')}/runtime-sessions/"
+            f"{_segment(session_id, 'session id')}/terminate",
+            Replay.SAFE,
+            json=_compact(reason=reason),
+        )
+        return parse_model(SessionTermination, payload)
+
+    async def request_embed_token(self, code: str, fingerprint: str) -> EmbedToken:
+        """Mint a 1-hour embed token for one visitor (``fingerprint``)."""
+        payload = await self._json(
+            "POST",
+            "/v1/embed-tokens/request",
+            Replay.SAFE,
+            json={"agent_id": code, "fingerprint": fingerprint},
+        )
+        return parse_model(EmbedToken, payload)
+
+    # Voice
+
+    async def list_voices(self) -> VoiceCatalog:
+        """Return the voices (and, when reported, the languages) of TTS."""
+        return parse_model(
+            VoiceCatalog, await self._json("GET", "/v1/voices", Replay.SAFE)
+        )
+
+    async def synthesize(
+        self,
+        text: str,
+        *,
+        voice: str | None = None,
+        language: str | None = None,
+        speed: float | None = None,
+    ) -> bytes:
+        """Return WAV audio of ``text`` spoken by ``voice`` (``POST /v1/tts``)."""
+        answer = await self._transport.request(
+            "POST",
+            "/v1/tts",
+            replay=Replay.SAFE,
+            json=_compact(
+                text=text, voice=voice, language=language, speed=speed, format="wav"
+            ),
+            raw=True,
+        )
+        audio: bytes = answer.body
+        return audio
 
     # Webhooks
 
-    async def create_webhook(
-        self,
-        url: str,
-        *,
-        events: Sequence[str] | None = None,
-        description: str | None = None,
-    ) -> WebhookWithSecret:
-        """Register a webhook; the answer holds its one-time signing secret."""
-        payload = await self._request(
+    async def create_webhook(self, url: str, *, description: str) -> WebhookWithSecret:
+        """Register a webhook for every event; the answer holds its secret."""
+        payload = await self._json(
             "POST",
             "/v1/webhooks",
-            json=_compact(
-                url=url,
-                events=list(events) if events is not None else None,
-                description=description,
-            ),
-            retry=_Retry.UNSAFE,
+            Replay.UNSAFE,
+            json={"url": url, "events": [], "description": description},
         )
         return parse_model(WebhookWithSecret, payload)
 
     async def list_webhooks(self) -> list[Webhook]:
         """Return the registered webhooks (signing secrets redacted)."""
-        payload = await self._request("GET", "/v1/webhooks", retry=_Retry.SAFE)
-        return parse_model_list(Webhook, payload)
+        webhooks, _ = parse_items(
+            Webhook, await self._json("GET", "/v1/webhooks", Replay.SAFE)
+        )
+        return webhooks
 
     async def delete_webhook(self, webhook_id: str) -> None:
-        """Delete a webhook."""
-        await self._request(
-            "DELETE",
-            f"/v1/webhooks/{_segment(webhook_id, 'webhook id')}",
-            retry=_Retry.SAFE,
-            expect_body=False,
-        )
-
-    # Embedding
-
-    async def request_embed_token(
-        self, agent_id: str, fingerprint: str, *, model: str | None = None
-    ) -> EmbedToken:
-        """Mint a 1-hour embed token for one visitor (``fingerprint``).
-
-        Minting is free and a duplicate token is harmless, so it is retried.
-        """
-        payload = await self._request(
-            "POST",
-            "/v1/embed-tokens/request",
-            json=_compact(agent_id=agent_id, fingerprint=fingerprint, model=model),
-            retry=_Retry.SAFE,
-            agent_scoped=True,
-        )
-        return parse_model(EmbedToken, payload)
-
-    # Transport
-
-    def _redact(self, text: str) -> str:
-        if not self._api_secret:
-            return text
-        return text.replace(self._api_secret, _REDACTED)
-
-    def _retry_delay(
-        self, error: BithumanError, retry: _Retry, failures: int, rate_limited: bool
-    ) -> float | None:
-        """Return how long to wait before retrying after ``error``, or ``None``."""
-        policy = self._retry
-        if isinstance(error, BithumanRateLimitError):
-            if (
-                rate_limited
-                or error.retry_after is None
-                or error.retry_after > policy.max_retry_after
-            ):
-                return None
-            return error.retry_after
-        if retry is _Retry.UNSAFE or failures + 1 >= policy.attempts:
-            return None
-        if not isinstance(error, BithumanConnectionError | BithumanServerError):
-            return None
-        delay = policy.backoff(failures + 1)
-        if error.retry_after is not None:
-            if error.retry_after > policy.max_retry_after:
-                return None
-            delay = max(delay, error.retry_after)
-        return delay
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        retry: _Retry,
-        params: Mapping[str, str | int] | None = None,
-        json: Any = None,
-        agent_scoped: bool = False,
-        idempotency_key: str | None = None,
-        expect_body: bool = True,
-    ) -> Any:
-        """Send a request, retrying as ``retry`` allows; return the JSON body."""
-        headers = {
-            HEADER_API_SECRET: self._api_secret,
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-        }
-        if idempotency_key is not None:
-            headers[HEADER_IDEMPOTENCY_KEY] = idempotency_key
-        failures = 0
-        rate_limited = False
-        while True:
-            try:
-                return await self._attempt(
-                    method,
-                    path,
-                    params=params,
-                    json=json,
-                    headers=headers,
-                    agent_scoped=agent_scoped,
-                    expect_body=expect_body,
-                    retried=failures > 0 or rate_limited,
-                )
-            except BithumanError as err:
-                delay = self._retry_delay(err, retry, failures, rate_limited)
-                if delay is None:
-                    raise
-                if isinstance(err, BithumanRateLimitError):
-                    rate_limited = True
-                else:
-                    failures += 1
-                _LOGGER.debug(
-                    "%s %s failed (%s), retrying in %.2f s",
-                    method,
-                    path,
-                    type(err).__name__,
-                    delay,
-                )
-                await self._retry.sleep(delay)
-
-    async def _attempt(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str | int] | None,
-        json: Any,
-        headers: Mapping[str, str],
-        agent_scoped: bool,
-        expect_body: bool,
-        retried: bool,
-    ) -> Any:
-        """Send one request and decode its answer."""
-        url = URL(self._base_url + path, encoded=True)
+        """Delete a webhook; one already gone counts as deleted."""
         try:
-            async with self._session.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                headers=headers,
-                timeout=self._timeout,
-                allow_redirects=False,
-                raise_for_status=False,
-            ) as response:
-                body = await response.read()
-                status = response.status
-                response_headers = response.headers
-        except TimeoutError:
-            raise BithumanTimeoutError(
-                f"{method} {path} got no answer within {self._request_timeout:g} s"
-            ) from None
-        except aiohttp.ClientError as err:
-            raise BithumanConnectionError(
-                self._redact(f"{method} {path} failed: {type(err).__name__}: {err}")
-            ) from None
-        _LOGGER.debug("%s %s -> %s", method, path, status)
-        if 200 <= status < 300:
-            return decode_body(body) if expect_body else None
-        if method == "DELETE" and status == 404 and retried:
-            # An earlier attempt, whose answer was lost, already deleted it.
-            return None
-        raise error_from_response(
-            status,
-            body,
-            response_headers,
-            agent_scoped=agent_scoped,
-            redact=self._redact,
-        )
+            await self._transport.request(
+                "DELETE",
+                f"/v1/webhooks/{_segment(webhook_id, 'webhook id')}",
+                replay=Replay.SAFE,
+                raw=True,
+            )
+        except BithumanNotFoundError:
+            return

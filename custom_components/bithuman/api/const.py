@@ -6,7 +6,7 @@ from typing import Final
 
 import aiohttp
 
-__version__: Final = "0.1.0"
+__version__: Final = "0.2.0"
 
 DEFAULT_BASE_URL: Final = "https://api.bithuman.ai"
 DEFAULT_REQUEST_TIMEOUT: Final = 15.0
@@ -19,6 +19,10 @@ USER_AGENT: Final = (
 HEADER_API_SECRET: Final = "api-secret"
 HEADER_IDEMPOTENCY_KEY: Final = "Idempotency-Key"
 HEADER_RETRY_AFTER: Final = "Retry-After"
+HEADER_REQUEST_ID: Final = "X-Request-Id"
+HEADER_RATE_LIMIT: Final = "X-RateLimit-Limit"
+HEADER_RATE_REMAINING: Final = "X-RateLimit-Remaining"
+HEADER_RATE_RESET: Final = "X-RateLimit-Reset"
 
 AGENTS_PAGE_SIZE: Final = 100
 MAX_AGENT_PAGES: Final = 1000

@@ -1,8 +1,10 @@
 """Exceptions raised by the bitHuman API client.
 
 Every exception carries the HTTP ``status`` (``None`` when no response was
-received), the API error ``code`` (``None`` when the body had none) and a
-human-readable ``message``. None of them ever contains the API secret.
+received), the API error ``code`` (``None`` when the body had none), a
+human-readable ``message`` and the answer's ``request_id`` (``X-Request-Id``,
+which bitHuman asks for in support requests). None of them ever contains the
+API secret.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ class BithumanError(Exception):
         status: int | None = None,
         code: str | None = None,
         retry_after: float | None = None,
+        request_id: str | None = None,
+        api_message: str | None = None,
     ) -> None:
-        """Initialize the error."""
+        """Initialize the error.
+
+        ``api_message`` is what bitHuman itself said, when it said anything;
+        ``message`` may be the client's own description.
+        """
         self.message = message or self.default_message
         self.status = status
         self.code = code
         self.retry_after = retry_after
+        self.request_id = request_id
+        self.api_message = api_message
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -36,7 +46,8 @@ class BithumanError(Exception):
         """Return a debugging representation (never includes the secret)."""
         return (
             f"{type(self).__name__}(message={self.message!r}, "
-            f"status={self.status!r}, code={self.code!r})"
+            f"status={self.status!r}, code={self.code!r}, "
+            f"request_id={self.request_id!r})"
         )
 
 
@@ -59,9 +70,15 @@ class BithumanResponseError(BithumanError):
 
 
 class BithumanAuthenticationError(BithumanError):
-    """The API secret is missing, invalid, or the account is suspended."""
+    """The API secret is missing or invalid."""
 
     default_message = "The bitHuman API secret was rejected"
+
+
+class BithumanAccountSuspendedError(BithumanError):
+    """The account is suspended: its balance is below the floor (top up)."""
+
+    default_message = "The bitHuman account is suspended"
 
 
 class BithumanInsufficientCreditsError(BithumanError):

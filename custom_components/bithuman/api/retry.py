@@ -1,4 +1,4 @@
-"""Retry and backoff policy of the bitHuman API client."""
+"""When the client retries a failed request, and how long it waits."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from email.utils import parsedate_to_datetime
 import math
 import random
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+
+# Retry-After is honoured up to this many seconds, however long it asks for.
+RETRY_AFTER_CAP: Final = 600.0
+
+
+async def sleep(seconds: float) -> None:
+    """Wait before retrying: the one place the client waits."""
+    await asyncio.sleep(seconds)
 
 
 def _random() -> float:
@@ -21,20 +29,21 @@ def _random() -> float:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
-    """How the client retries failed calls.
+    """How the client retries a failed request.
 
-    ``attempts`` bounds the tries of a call that may be retried on server
-    errors, timeouts and connection errors (1 disables those retries). A 429
-    with a ``Retry-After`` of at most ``max_retry_after`` seconds is retried
-    once after waiting that long; a longer one is raised at once. A server
-    error's ``Retry-After`` lengthens its backoff within the same bound.
+    ``attempts`` bounds the tries of a request: server errors, timeouts and
+    dropped connections are retried (for requests that are safe to repeat)
+    with exponential backoff, as is a 429 without ``Retry-After``; a 429 or
+    503 whose ``Retry-After`` is at most ``max_retry_after`` seconds is retried
+    after waiting that long; a longer one is raised at once for the caller
+    to schedule.
     """
 
     attempts: int = 3
     base_delay: float = 1.0
     max_delay: float = 10.0
     max_retry_after: float = 30.0
-    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
+    sleep: Callable[[float], Awaitable[None]] | None = None
     random: Callable[[], float] = field(default=_random)
 
     def __post_init__(self) -> None:
@@ -58,27 +67,30 @@ class RetryPolicy:
         # min(): at subnormal magnitudes the halves can round above the ceiling.
         return min(ceiling, ceiling / 2.0 + fraction * ceiling / 2.0)
 
+    async def wait(self, seconds: float) -> None:
+        """Wait ``seconds`` with the policy's sleep."""
+        await (self.sleep or sleep)(seconds)
+
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Parse a ``Retry-After`` header into seconds from ``now``.
+    """Parse a ``Retry-After`` header into seconds from ``now``, capped.
 
     Accepts delay-seconds (integer or decimal) and HTTP-dates; a date in the
-    past gives 0. Returns ``None`` for a missing or unparsable value.
+    past gives 0 and anything over ``RETRY_AFTER_CAP`` gives the cap. Returns
+    ``None`` for a missing or unparsable value.
     """
     if value is None or not (text := value.strip()):
         return None
     try:
         seconds = float(text)
     except ValueError:
-        pass
-    else:
-        if not math.isfinite(seconds):
+        try:
+            when = parsedate_to_datetime(text)
+        except TypeError, ValueError, IndexError, OverflowError:
             return None
-        return max(seconds, 0.0)
-    try:
-        when = parsedate_to_datetime(text)
-    except TypeError, ValueError, IndexError, OverflowError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if math.isnan(seconds):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
