@@ -31,9 +31,22 @@ State machines run on an injected clock, never on sleeps::
 - Faults: `add_fault(Fault(...))`, `remove_fault`, `clear_faults`,
   `set_outage(True, mode="drop" | "503")`; rate limits per plan and cost tier
   unless `rate_limits=False`.
+- Live sessions: a live room is a session billed per minute
+  (`set_live_rooms`, `start_session`, `end_session`, `sessions`, `usage`,
+  `add_transcript_message`); `GET /v2/{user_id}/runtime-sessions` and
+  `terminate` serve them.
+- Webhooks are really delivered, signed: `webhook_transport`,
+  `rewrite_webhooks`, `await flush_webhooks()`, `send_webhook_event`,
+  `send_forged_webhook`, `replay_webhook`, `webhook_deliveries`.
+- Voices and `/v1/tts` answer real audio (`add_voice_code`,
+  `settings.tts_max_chars`); `/embed/{code}?token=` checks embed tokens;
+  portraits are served under `/assets` (`set_portrait`).
+- Odd answers: `override_agent_fields` / `override_dynamics_fields` (with
+  `REMOVE`), and `Fault(patch=..., headers=...)` for whole answers.
 - What happened: `requests` (secrets shown as `***`), `count(method,
   path_prefix)`, `clear_requests()`, `messages` / `messages_for(code)` (what
-  the avatar was told to say or learn, per room).
+  the avatar was told to say or learn, per room), `page_log` (embed pages
+  and portraits).
 - `/_simulator/...` drives a running server from other processes (see
   `control`); `python -m bithuman_simulator --port 8765 --demo` runs one.
 """
@@ -42,11 +55,13 @@ from .app import create_app
 from .clock import Clock, ManualClock, RealClock
 from .demo import DEMO_SECRET, seed_demo
 from .faults import Fault
+from .overrides import REMOVE
 from .server import SimulatorServer
 from .simulator import Simulator
 
 __all__ = [
     "DEMO_SECRET",
+    "REMOVE",
     "Clock",
     "Fault",
     "ManualClock",

@@ -38,7 +38,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dynamics-seconds", type=float, default=120.0)
     parser.add_argument("--regeneration-seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--tts-max-chars",
+        type=int,
+        default=None,
+        help="refuse /v1/tts text longer than this (default: any length)",
+    )
+    parser.add_argument(
+        "--webhook-base-rewrite",
+        action="append",
+        default=[],
+        type=_rewrite,
+        metavar="FROM=TO",
+        help="deliver webhooks registered under FROM to TO instead, e.g. "
+        "https://ha.example.com=http://127.0.0.1:8123 (repeatable)",
+    )
+    parser.add_argument(
+        "--no-embed-sessions",
+        action="store_true",
+        help="opening the embed page does not start a live session",
+    )
     return parser.parse_args(argv)
+
+
+def _rewrite(text: str) -> tuple[str, str]:
+    """Parse `FROM=TO` (URL prefixes)."""
+    source, separator, destination = text.partition("=")
+    if not separator or not source or not destination:
+        raise argparse.ArgumentTypeError("expected FROM=TO")
+    return source, destination
 
 
 def build_simulator(args: argparse.Namespace) -> Simulator:
@@ -50,7 +78,11 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         dynamics_seconds=args.dynamics_seconds,
         regeneration_seconds=args.regeneration_seconds,
         seed=args.seed,
+        tts_max_chars=args.tts_max_chars,
     )
+    sim.settings.embed_starts_sessions = not args.no_embed_sessions
+    for source, destination in args.webhook_base_rewrite:
+        sim.rewrite_webhooks(source, destination)
     if args.demo:
         seed_demo(sim)
     return sim
@@ -66,7 +98,10 @@ def banner(url: str, *, demo: bool) -> str:
         lines.extend(
             f"  {agent.code}  {agent.name:<17} {agent.summary}" for agent in DEMO_AGENTS
         )
-        lines.append(f"Live room for speak/add-context: {DEMO_ROOM}")
+        lines.append(
+            f"Live room for speak/add-context: {DEMO_ROOM} "
+            "(a live session, billed per minute)"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -80,7 +115,7 @@ async def serve(
     out: TextIO | None = None,
 ) -> None:
     """Serve `sim` until `stop` is set (or forever)."""
-    async with SimulatorServer(sim, host, port) as server:
+    async with SimulatorServer(sim, host, port, background_webhooks=True) as server:
         stream = out or sys.stdout
         stream.write(banner(server.url, demo=demo))
         stream.flush()

@@ -14,7 +14,6 @@ from .validation import (
     query_int,
     required_str,
 )
-from .views import agent_object
 
 if TYPE_CHECKING:
     from .json_types import JSONObject, JSONValue
@@ -35,9 +34,12 @@ async def list_agents(ctx: ApiContext) -> JSONObject:
         query.get("offset"), "offset", default=0, minimum=0, maximum=None
     )
     status = query.get("status")
-    agents = [agent_object(agent, ctx.now) for agent in ctx.sim.agents_of(ctx.account)]
+    agents = [
+        ctx.sim.render_agent(agent, ctx.origin)
+        for agent in ctx.sim.agents_of(ctx.account)
+    ]
     if status:
-        agents = [agent for agent in agents if agent["status"] == status]
+        agents = [agent for agent in agents if agent.get("status") == status]
     page: list[JSONValue] = list(agents[offset : offset + limit])
     return {
         "success": True,
@@ -54,18 +56,22 @@ async def list_agents(ctx: ApiContext) -> JSONObject:
 async def get_agent(ctx: ApiContext) -> JSONObject:
     """`GET /v1/agent/{code}`."""
     agent = ctx.sim.owned_agent(ctx.account, ctx.path_param("code"))
-    return {"success": True, "data": agent_object(agent, ctx.now)}
+    return {"success": True, "data": ctx.sim.render_agent(agent, ctx.origin)}
 
 
 async def agent_status(ctx: ApiContext) -> JSONObject:
     """`GET /v1/agent/status/{agent_id}`: generation progress."""
     agent = ctx.sim.owned_agent(ctx.account, ctx.path_param("agent_id"))
-    return {"success": True, "data": agent_object(agent, ctx.now)}
+    return {"success": True, "data": ctx.sim.render_agent(agent, ctx.origin)}
 
 
 async def generate_agent(ctx: ApiContext) -> JSONObject:
-    """`POST /v1/agent/generate`: charge per model and start a generation."""
-    body = await ctx.body()
+    """`POST /v1/agent/generate`: charge per model and start a generation.
+
+    openapi marks the body required (all its fields are optional), so a
+    request without one is the documented malformed body: 400, no charge.
+    """
+    body = await ctx.body(required=True)
     if body.get("video") is not None:
         raise ApiError(400, "VIDEO_INPUT_NOT_SUPPORTED", VIDEO_INPUT_MESSAGE)
     prompt = optional_str(body, "prompt")

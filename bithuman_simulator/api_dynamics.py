@@ -6,7 +6,6 @@ from .errors import missing_param, validation_error
 from .rate_limit import Tier
 from .routing import ApiContext, ApiRoute
 from .validation import optional_bool, optional_number, optional_str, required_str
-from .views import dynamics_object
 
 if TYPE_CHECKING:
     from .json_types import JSONObject
@@ -37,7 +36,7 @@ async def generate_dynamics(ctx: ApiContext) -> JSONObject:
 async def get_dynamics(ctx: ApiContext) -> JSONObject:
     """`GET /v1/dynamics/{agent_id}`: model URL, status and gestures."""
     agent = ctx.sim.owned_agent(ctx.account, ctx.path_param("agent_id"))
-    return {"success": True, "data": dynamics_object(agent, ctx.now)}
+    return {"success": True, "data": ctx.sim.render_dynamics(agent)}
 
 
 async def update_dynamics(ctx: ApiContext) -> JSONObject:

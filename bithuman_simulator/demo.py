@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .agent_store import DynamicsSetup
     from .records import Account
-    from .simulator import DynamicsSetup, Simulator
+    from .simulator import Simulator
 
 DEMO_SECRET = "demo-secret-bithuman"
 DEMO_USER_ID = "demo-user"
@@ -34,7 +35,8 @@ DEMO_AGENTS: tuple[DemoAgent, ...] = (
         "essence-2",
         "ready",
         True,
-        "ready, dynamics ready with gestures, live in 'demo-room' (speak works)",
+        "ready, dynamics ready with gestures, live in 'demo-room' "
+        "(a live session: speak works, 4 credits a minute)",
     ),
     DemoAgent(
         "A20NDY0002",

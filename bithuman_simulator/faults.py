@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 import fnmatch
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .overrides import PatchValue
 
 type Malformed = Literal["invalid_json", "html", "wrong_types", "empty", "not_object"]
 type OutageMode = Literal["drop", "503"]
@@ -23,7 +26,11 @@ class Fault:
     error page), `empty` and `not_object` (a JSON array) never reach it; else
     `status` answers the error envelope with `code` and `message` (and a
     `Retry-After` of `retry_after` when given); else the request goes on
-    normally. `times` is how many requests it hits (None: until cleared).
+    normally. Whatever answers, `patch` then rewrites its JSON body (dotted
+    paths, `overrides.REMOVE` leaves a field out: an odd but well-formed
+    answer, such as `{"pagination.has_more": "true"}`) and `headers` are set
+    on it (e.g. a `Retry-After` HTTP-date). `times` is how many requests it
+    hits (None: until cleared).
     """
 
     path: str = "*"
@@ -37,6 +44,8 @@ class Fault:
     malformed: Malformed | None = None
     times: int | None = None
     regex: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    patch: dict[str, PatchValue] = field(default_factory=dict)
     hits: int = field(default=0, compare=False)
 
     def matches(self, method: str, path: str) -> bool:

@@ -12,7 +12,11 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Account:
-    """A bitHuman account: identity, plan and credits."""
+    """A bitHuman account: identity, plan and credits.
+
+    `suspended_http_status` is the status (401 or 403, errors.md allows both)
+    a suspended account's requests are refused with.
+    """
 
     user_id: str
     email: str
@@ -20,6 +24,7 @@ class Account:
     plan_credits: float
     topup_credits: float
     status: str = "active"
+    suspended_http_status: int = 401
 
     @property
     def balance(self) -> float:
@@ -38,15 +43,34 @@ class Account:
 
 
 @dataclass(slots=True)
+class Portrait:
+    """An agent's generated portrait: its current file and every earlier one.
+
+    `history` maps each file name ever used to its colour, so a URL handed
+    out before a change still answers (as a CDN keeps old objects).
+    """
+
+    file: str
+    color: str
+    history: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class AgentRecord:
-    """One agent, its generation plan, dynamics and live rooms."""
+    """One agent, its generation plan, dynamics, portrait and live rooms.
+
+    `image_url` is an explicit portrait URL; None serves the generated
+    `portrait` from the simulator's own `/assets`. `live_rooms` is kept by
+    the session book: a room is live while a session runs in it.
+    """
 
     code: str
     owner: str
     name: str
     model: str
     system_prompt: str
-    image_url: str
+    image_url: str | None
+    portrait: Portrait
     voice_id: str
     plan: GenerationPlan
     created_at: float
@@ -59,14 +83,19 @@ class AgentRecord:
     charged: int = 0
     refunded: bool = False
     idempotency_key: str | None = None
+    generation_reported: bool = False
 
 
-type LedgerKind = Literal["charge", "refund"]
+type LedgerKind = Literal["charge", "refund", "usage"]
 
 
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
-    """One movement of credits: a charge or the refund of a failed job."""
+    """One movement of credits.
+
+    `charge` is a one-time charge (generation), `refund` gives a failed
+    job's charge back, `usage` is one billed minute of a live session.
+    """
 
     user_id: str
     kind: LedgerKind
@@ -75,6 +104,7 @@ class LedgerEntry:
     agent_code: str | None
     idempotency_key: str | None
     time: float
+    session_id: str | None = None
 
     def as_json(self) -> JSONObject:
         """Return the entry as JSON, for the control endpoint."""
@@ -86,6 +116,7 @@ class LedgerEntry:
             "agent_code": self.agent_code,
             "idempotency_key": self.idempotency_key,
             "time": self.time,
+            "session_id": self.session_id,
         }
 
 
@@ -102,6 +133,10 @@ class WebhookRecord:
     created_at: float
     updated_at: float
     active: bool = True
+
+    def wants(self, event: str) -> bool:
+        """Tell whether this webhook is subscribed to `event` (none listed: all)."""
+        return self.active and (not self.events or event in self.events)
 
 
 type MessageKind = Literal["speak", "add_context"]

@@ -54,8 +54,12 @@ def launchable_models(agent: AgentRecord, now: float) -> list[str]:
     return supported_models(agent.model) if _finished(agent, now) else []
 
 
-def agent_object(agent: AgentRecord, now: float) -> JSONObject:
-    """Return the Agent object (list, get and status endpoints) at `now`."""
+def agent_object(agent: AgentRecord, now: float, image_url: str) -> JSONObject:
+    """Return the Agent object (list, get and status endpoints) at `now`.
+
+    `image_url` is where the portrait is served (it depends on the origin the
+    client used).
+    """
     state = snapshot(agent.plan, now)
     finished = _finished(agent, now)
     extension = MODEL_FILES.get(agent.model)
@@ -81,7 +85,7 @@ def agent_object(agent: AgentRecord, now: float) -> JSONObject:
         "model": agent.model,
         "supported_models": models,
         "system_prompt": agent.system_prompt,
-        "image_url": agent.image_url,
+        "image_url": image_url,
         "video_url": video_url,
         "model_url": model_url,
         "voice_id": agent.voice_id,

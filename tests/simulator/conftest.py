@@ -2,9 +2,11 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+import json as json_module
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from multidict import CIMultiDict
 import pytest
 
@@ -16,12 +18,13 @@ SECRET = "secret-123"
 
 @dataclass
 class Reply:
-    """A response: status, JSON body (None if not JSON), headers, raw text."""
+    """A response: status, JSON body (None if not JSON), headers, text, bytes."""
 
     status: int
     body: Any
     headers: CIMultiDict[str]
     text: str
+    raw: bytes = b""
 
 
 class Api:
@@ -55,12 +58,15 @@ class Api:
             headers=sent,
             params=params,
         ) as response:
-            text = await response.text()
+            raw = await response.read()
             try:
-                body = await response.json(content_type=None)
+                body = json_module.loads(raw)
             except ValueError:
                 body = None
-            return Reply(response.status, body, CIMultiDict(response.headers), text)
+            text = raw.decode(errors="replace")
+            return Reply(
+                response.status, body, CIMultiDict(response.headers), text, raw
+            )
 
     async def get(self, path: str, **kwargs: Any) -> Reply:
         """GET `path`."""
@@ -111,3 +117,44 @@ def assert_error(
 def expect_error():
     """Return `assert_error`, for tests to check error envelopes."""
     return assert_error
+
+
+@dataclass
+class Received:
+    """One request a webhook receiver got."""
+
+    path: str
+    headers: CIMultiDict[str]
+    body: bytes
+
+
+class Receiver:
+    """A local HTTP endpoint that records deliveries and answers `statuses`."""
+
+    def __init__(self) -> None:
+        """Answer 200 until told otherwise."""
+        self.received: list[Received] = []
+        self.statuses: list[int] = []
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Record the request; answer the next queued status (or 200)."""
+        self.received.append(
+            Received(request.path, CIMultiDict(request.headers), await request.read())
+        )
+        return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
+
+
+@pytest.fixture
+async def receiver(socket_enabled: None) -> AsyncIterator[Receiver]:
+    """Serve a webhook receiver on 127.0.0.1; `receiver.url` is its hook URL."""
+    hooks = Receiver()
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", hooks.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    hooks.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    yield hooks
+    await runner.cleanup()

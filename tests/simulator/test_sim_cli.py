@@ -165,3 +165,55 @@ async def test_module_runs_as_a_program(socket_enabled: None) -> None:
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_new_options() -> None:
+    args = cli.parse_args(
+        [
+            "--tts-max-chars",
+            "200",
+            "--webhook-base-rewrite",
+            "https://ha.example.com=http://127.0.0.1:8123",
+            "--webhook-base-rewrite",
+            "https://b=http://c",
+            "--no-embed-sessions",
+        ]
+    )
+    sim = cli.build_simulator(args)
+    assert sim.settings.tts_max_chars == 200
+    assert sim.settings.embed_starts_sessions is False
+    assert sim.dispatcher.rewrites == [
+        ("https://ha.example.com", "http://127.0.0.1:8123"),
+        ("https://b", "http://c"),
+    ]
+    plain = cli.build_simulator(cli.parse_args([]))
+    assert plain.settings.tts_max_chars is None
+    assert plain.settings.embed_starts_sessions is True
+
+
+@pytest.mark.parametrize("value", ["nothing", "=http://x", "https://x="])
+def test_rewrite_needs_from_and_to(value: str) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--webhook-base-rewrite", value])
+
+
+async def test_serve_delivers_webhooks_even_on_a_manual_clock(
+    socket_enabled: None, receiver
+) -> None:
+    clock = ManualClock()
+    sim = Simulator(clock=clock)
+    account = sim.add_account("s", user_id="u")
+    sim.add_webhook(account, receiver.url, [], None)
+    sim.add_agent("s", code="A1", status="generating")
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        cli.serve(sim, "127.0.0.1", 0, stop=stop, out=io.StringIO())
+    )
+    clock.advance(sim.generation_seconds)
+    for _ in range(100):
+        if receiver.received:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert len(receiver.received) == 1
