@@ -1,0 +1,122 @@
+/** Finding a bitHuman agent device and its entities in `hass`. */
+import type { HassDevice, HassEntity, HassEntityEntry, HomeAssistant } from "./types";
+
+const PLATFORM = "bithuman";
+
+/** A gesture button of the agent. */
+export interface Gesture {
+  entityId: string;
+  label: string;
+  available: boolean;
+}
+
+/** What the card shows of one agent. */
+export interface Agent {
+  id: string;
+  name: string;
+  status?: HassEntity;
+  live?: HassEntity;
+  portrait?: HassEntity;
+  dynamicsReady?: HassEntity;
+  endSession?: HassEntity;
+  gestures: Gesture[];
+}
+
+export const deviceName = (device: HassDevice): string =>
+  device.name_by_user || device.name || device.id;
+
+/** The registry entries of the device's bitHuman entities. */
+export const agentEntries = (hass: HomeAssistant, deviceId: string): HassEntityEntry[] =>
+  Object.values(hass.entities).filter(
+    (entry): entry is HassEntityEntry =>
+      entry?.device_id === deviceId && entry.platform === PLATFORM,
+  );
+
+/** bitHuman agent devices (never the account's service device), by name. */
+export function listAgents(hass: HomeAssistant): HassDevice[] {
+  const ids = new Set<string>();
+  for (const entry of Object.values(hass.entities)) {
+    if (entry?.platform === PLATFORM && entry.device_id) {
+      ids.add(entry.device_id);
+    }
+  }
+  return [...ids]
+    .map((id) => hass.devices[id])
+    .filter(
+      (device): device is HassDevice => device !== undefined && device.entry_type !== "service",
+    )
+    .sort((a, b) => deviceName(a).localeCompare(deviceName(b)));
+}
+
+function gestureLabel(stateObj: HassEntity, agentName: string): string {
+  const friendly = stateObj.attributes.friendly_name;
+  const gesture = stateObj.attributes.gesture;
+  const label =
+    typeof friendly === "string" && friendly
+      ? friendly
+      : typeof gesture === "string"
+        ? gesture
+        : stateObj.entity_id;
+  return label.startsWith(`${agentName} `) ? label.slice(agentName.length + 1) : label;
+}
+
+/** The agent behind `deviceId`, or undefined when it is not a known agent. */
+export function findAgent(hass: HomeAssistant, deviceId: string): Agent | undefined {
+  const device = hass.devices[deviceId];
+  if (!device || device.entry_type === "service") {
+    return undefined;
+  }
+  const name = deviceName(device);
+  const agent: Agent = { id: deviceId, name, gestures: [] };
+  for (const entry of agentEntries(hass, deviceId)) {
+    const stateObj = hass.states[entry.entity_id];
+    if (!stateObj) {
+      continue;
+    }
+    switch (entry.translation_key) {
+      case "status":
+        agent.status = stateObj;
+        break;
+      case "live":
+        agent.live = stateObj;
+        break;
+      case "portrait":
+        agent.portrait = stateObj;
+        break;
+      case "dynamics_ready":
+        agent.dynamicsReady = stateObj;
+        break;
+      case "end_session":
+        agent.endSession = stateObj;
+        break;
+      case "gesture":
+        agent.gestures.push({
+          entityId: entry.entity_id,
+          label: gestureLabel(stateObj, name),
+          available: stateObj.state !== "unavailable",
+        });
+        break;
+    }
+  }
+  agent.gestures.sort((a, b) => a.label.localeCompare(b.label));
+  return agent;
+}
+
+/** Whether a new `hass` changes anything the card shows for `deviceId`. */
+export function agentChanged(
+  before: HomeAssistant,
+  after: HomeAssistant,
+  deviceId: string,
+): boolean {
+  if (
+    before.localize !== after.localize ||
+    before.entities !== after.entities ||
+    before.devices !== after.devices ||
+    before.language !== after.language
+  ) {
+    return true;
+  }
+  return agentEntries(after, deviceId).some(
+    (entry) => before.states[entry.entity_id] !== after.states[entry.entity_id],
+  );
+}

@@ -1,0 +1,1 @@
+"""Browser tests: Home Assistant's real frontend in a headless Chromium."""
