@@ -2,48 +2,68 @@
 
 from __future__ import annotations
 
+import secrets
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
-    issue_registry as ir,
 )
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
-    DEFAULT_REQUEST_TIMEOUT,
+    BithumanAccountSuspendedError,
     BithumanAuthenticationError,
     BithumanClient,
     BithumanError,
-    RetryPolicy,
 )
-from .const import CONF_API_SECRET, CONF_API_URL, DEFAULT_API_URL, DOMAIN
-from .coordinator import BithumanConfigEntry, BithumanCoordinator, BithumanRuntimeData
+from .card import async_setup_card
+from .const import (
+    CONF_API_SECRET,
+    CONF_API_URL,
+    CONF_EMBED_SALT,
+    CONF_WEBHOOK_ID,
+    DEFAULT_API_URL,
+    DOMAIN,
+    REQUEST_TIMEOUT,
+)
+from .coordinator import (
+    BithumanConfigEntry,
+    BithumanCoordinator,
+    BithumanRuntimeData,
+    read_failure,
+)
+from .embed import async_setup_embed
 from .entity import account_device_info
 from .livekit import GestureSender
-from .repairs import deleted_agent_issue_id
+from .push import Push, async_delete_webhook
+from .repairs import async_delete_entry_issues, async_sync_account_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-RETRY_POLICY = RetryPolicy()
-# Seconds one API request may take; module level so tests can shorten it.
-REQUEST_TIMEOUT = DEFAULT_REQUEST_TIMEOUT
 
 PLATFORMS: list[Platform] = [
+    Platform.ASSIST_SATELLITE,
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.IMAGE,
     Platform.NOTIFY,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TTS,
 ]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the bitHuman actions, which exist before any entry loads."""
+    """Register what exists before any entry loads: actions, the card, its command."""
     async_setup_services(hass)
+    async_setup_embed(hass)
+    await async_setup_card(hass)
     return True
 
 
@@ -54,7 +74,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
         entry.data[CONF_API_SECRET],
         base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
         request_timeout=REQUEST_TIMEOUT,
-        retry=RETRY_POLICY,
     )
     try:
         account = await client.get_account()
@@ -62,54 +81,52 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
-    except BithumanError as err:
+    except BithumanAccountSuspendedError as err:
+        async_sync_account_issues(hass, entry, suspended=True)
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key="setup_cannot_connect",
-            translation_placeholders={"error": str(err)},
+            translation_key="account_suspended",
+            translation_placeholders={"account": entry.title},
+        ) from err
+    except BithumanError as err:
+        key, placeholders = read_failure(err)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=placeholders,
         ) from err
 
+    if CONF_WEBHOOK_ID not in entry.data or CONF_EMBED_SALT not in entry.data:
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                CONF_EMBED_SALT: secrets.token_hex(16),
+                **entry.data,
+            },
+        )
+    account_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        **account_device_info(entry.title, account.user_id, client.base_url),
+    )
     coordinator = BithumanCoordinator(hass, entry, client, account)
     entry.runtime_data = BithumanRuntimeData(
         client=client,
         coordinator=coordinator,
-        gestures=GestureSender(hass, entry),
-        agent_codes=coordinator.tracked_codes,
-        entry_data=dict(entry.data),
+        account_device_id=account_device.id,
+        gestures=GestureSender.from_options(hass, entry.options),
     )
     await coordinator.async_config_entry_first_refresh()
-
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id,
-        **account_device_info(account.user_id, client.base_url),
-    )
+    entry.runtime_data.push = Push(hass, entry)
+    await entry.runtime_data.push.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
 
 
-async def _async_entry_updated(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
-    """Reload for new credentials; follow agents added or removed without one.
-
-    Options (the LiveKit connection) are read when a gesture is sent, so
-    they need nothing here.
-    """
-    runtime = entry.runtime_data
-    if dict(entry.data) != runtime.entry_data:
-        hass.config_entries.async_schedule_reload(entry.entry_id)
-        return
-    current = runtime.coordinator.tracked_codes
-    added = current - runtime.agent_codes
-    removed = runtime.agent_codes - current
-    runtime.agent_codes = current
-    for code in removed:
-        ir.async_delete_issue(
-            hass, DOMAIN, deleted_agent_issue_id(entry.entry_id, code)
-        )
-    if added or removed:
-        await runtime.coordinator.async_refresh()
-    if added:
-        runtime.coordinator.async_agents_changed(added)
+async def _async_reload(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
+    """Reload when the entry, its agents (subentries) or its options change."""
+    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> bool:
@@ -118,7 +135,32 @@ async def async_unload_entry(hass: HomeAssistant, entry: BithumanConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
-    """Withdraw the repair issues of an entry that is deleted."""
-    for domain, issue_id in list(ir.async_get(hass).issues):
-        if domain == DOMAIN and entry.entry_id in issue_id:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    """Withdraw the entry's repair issues and its webhook on bitHuman."""
+    async_delete_entry_issues(hass, entry.entry_id)
+    client = BithumanClient(
+        async_get_clientsession(hass),
+        entry.data[CONF_API_SECRET],
+        base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
+    )
+    await async_delete_webhook(hass, entry, client)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: BithumanConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device whose agent is gone from bitHuman.
+
+    A device of an agent bitHuman still has would come back; the agent's
+    subentry (Delete on the integration page) is the way to remove that one.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    data = entry.runtime_data.coordinator.data
+    codes = {code for domain, code in device.identifiers if domain == DOMAIN}
+    gone = codes & data.deleted
+    if not gone:
+        return False
+    for subentry in list(entry.subentries.values()):
+        if subentry.unique_id in gone:
+            hass.config_entries.async_remove_subentry(entry, subentry.subentry_id)
+    return True

@@ -1,34 +1,37 @@
 """What an agent can be asked to do, shared by actions and entities.
 
-The `bithuman.*` actions, the Speak notify entity, the buttons and the
-Dynamics switch all come through here, so each API failure reaches the user
-as the same translated error whichever way the request came in.
+The `bithuman.*` actions, the Speak notify entity, the satellite, the
+buttons and the Dynamics switch all come through here.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from types import MappingProxyType
+from typing import NoReturn
 
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import (
-    BithumanAgentNotFoundError,
-    BithumanAuthenticationError,
+    AgentStatus,
     BithumanConnectionError,
     BithumanError,
-    BithumanInsufficientCreditsError,
-    BithumanNoLiveSessionError,
-    BithumanRateLimitError,
+    BithumanNotFoundError,
     BithumanResponseError,
     BithumanServerError,
-    BithumanValidationError,
     ContextDelivery,
 )
-from .const import DOMAIN
+from .const import (
+    AGENT_CREDITS,
+    CONF_AGENT_CODE,
+    DOMAIN,
+    DYNAMICS_CREDITS,
+    LOGGER,
+    SUBENTRY_TYPE_AGENT,
+)
 from .coordinator import BithumanConfigEntry
-from .repairs import async_clear_insufficient_credits, async_raise_insufficient_credits
+from .errors import agent_name, bithuman_exception_handler
+from .schedule import Read
 
 # Failures after which the API may have carried out the request all the same.
 OUTCOME_UNKNOWN = (BithumanConnectionError, BithumanServerError, BithumanResponseError)
@@ -43,83 +46,35 @@ def ensure_text(text: str, translation_key: str) -> str:
     return text
 
 
-def agent_name(entry: BithumanConfigEntry, code: str) -> str:
-    """Return the agent's name as the user knows it."""
-    coordinator = entry.runtime_data.coordinator
-    if (agent := coordinator.data.agents.get(code)) and agent.name:
-        return agent.name
-    for subentry in entry.subentries.values():
-        if subentry.unique_id == code:
-            return subentry.title
-    return code
+def gesture_label(gesture: str) -> str:
+    """Return how a gesture is named for people ("Mini wave hello")."""
+    return gesture.replace("_", " ").capitalize()
 
 
-@asynccontextmanager
-async def api_errors(
-    hass: HomeAssistant, entry: BithumanConfigEntry, code: str | None = None
-) -> AsyncIterator[None]:
-    """Turn a bitHuman API failure into a translated Home Assistant error."""
-    name = agent_name(entry, code) if code else entry.title
-    placeholders = {"agent": name, "account": entry.title}
-    try:
-        yield
-    except BithumanAuthenticationError as err:
-        entry.async_start_reauth(hass)
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="auth_failed",
-            translation_placeholders=placeholders,
-        ) from err
-    except BithumanInsufficientCreditsError as err:
-        async_raise_insufficient_credits(hass, entry)
-        # Re-read the account so Credit balance shows what bitHuman saw.
-        entry.runtime_data.coordinator.async_watch()
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="insufficient_credits",
-            translation_placeholders=placeholders,
-        ) from err
-    except BithumanNoLiveSessionError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="no_live_session",
-            translation_placeholders=placeholders,
-        ) from err
-    except BithumanAgentNotFoundError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="agent_not_found",
-            translation_placeholders=placeholders,
-        ) from err
-    except BithumanRateLimitError as err:
-        wait = "a few" if err.retry_after is None else str(round(err.retry_after))
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="rate_limited",
-            translation_placeholders={**placeholders, "retry_after": wait},
-        ) from err
-    except BithumanValidationError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="request_rejected",
-            translation_placeholders={**placeholders, "error": err.message},
-        ) from err
-    except BithumanConnectionError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders=placeholders,
-        ) from err
-    except BithumanError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="api_error",
-            translation_placeholders={**placeholders, "error": err.message},
-        ) from err
+def _refuse(key: str, entry: BithumanConfigEntry, code: str, **extra: str) -> NoReturn:
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"agent": agent_name(entry, code), **extra},
+    )
 
 
+def agent_status_error(
+    entry: BithumanConfigEntry, code: str
+) -> ServiceValidationError | None:
+    """Return why the agent cannot be started live, or None when it is ready."""
+    agent = entry.runtime_data.coordinator.data.agents.get(code)
+    if agent is not None and agent.known_status is AgentStatus.READY:
+        return None
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="agent_not_ready",
+        translation_placeholders={"agent": agent_name(entry, code)},
+    )
+
+
+@bithuman_exception_handler()
 async def async_speak(
-    hass: HomeAssistant,
     entry: BithumanConfigEntry,
     code: str,
     message: str,
@@ -127,12 +82,11 @@ async def async_speak(
 ) -> ContextDelivery:
     """Make the agent say the message in its live session."""
     ensure_text(message, "blank_message")
-    async with api_errors(hass, entry, code):
-        return await entry.runtime_data.client.speak(code, message, room_id=room_id)
+    return await entry.runtime_data.client.speak(code, message, room_id=room_id)
 
 
+@bithuman_exception_handler()
 async def async_add_context(
-    hass: HomeAssistant,
     entry: BithumanConfigEntry,
     code: str,
     context: str,
@@ -140,105 +94,187 @@ async def async_add_context(
 ) -> ContextDelivery:
     """Give the agent knowledge it uses without saying it aloud."""
     ensure_text(context, "blank_context")
-    async with api_errors(hass, entry, code):
-        return await entry.runtime_data.client.add_context(
-            code, context, room_id=room_id
-        )
+    return await entry.runtime_data.client.add_context(code, context, room_id=room_id)
 
 
+@bithuman_exception_handler()
 async def async_update_prompt(
-    hass: HomeAssistant, entry: BithumanConfigEntry, code: str, system_prompt: str
+    entry: BithumanConfigEntry, code: str, system_prompt: str
 ) -> None:
     """Replace the agent's system prompt."""
     ensure_text(system_prompt, "blank_prompt")
-    async with api_errors(hass, entry, code):
-        await entry.runtime_data.client.update_prompt(code, system_prompt)
-    entry.runtime_data.coordinator.async_watch(code)
+    await entry.runtime_data.client.update_prompt(code, system_prompt)
+    entry.runtime_data.coordinator.async_watch(Read.AGENTS)
 
 
+@bithuman_exception_handler(credits_needed=lambda **_: DYNAMICS_CREDITS)
 async def async_generate_dynamics(
-    hass: HomeAssistant,
     entry: BithumanConfigEntry,
     code: str,
+    *,
     duration: int = 5,
     model: str = "auto",
 ) -> None:
-    """Start a dynamics (gesture) generation and follow it closely."""
+    """Start a (paid) dynamics generation, unless it could only be wasted."""
+    coordinator = entry.runtime_data.coordinator
+    agent = coordinator.data.agents.get(code)
+    if agent is not None and agent.known_status is AgentStatus.FAILED:
+        _refuse("agent_failed", entry, code)
+    dynamics = coordinator.data.dynamics.get(code)
+    if dynamics is not None and dynamics.in_motion:
+        _refuse("dynamics_generating", entry, code)
     try:
-        async with api_errors(hass, entry, code):
-            await entry.runtime_data.client.generate_dynamics(
-                code, duration=duration, model=model
-            )
-    except HomeAssistantError as err:
-        if isinstance(err.__cause__, OUTCOME_UNKNOWN):
-            # The answer was lost, not the request: the job may be running
-            # (and charged), so follow the agent as if it had started.
-            entry.runtime_data.coordinator.async_watch(code)
+        await entry.runtime_data.client.generate_dynamics(
+            code, duration=duration, model=model
+        )
+    except OUTCOME_UNKNOWN:
+        # The answer was lost, not necessarily the request: the job may be
+        # running (and charged), so follow the agent as if it had started.
+        coordinator.async_watch_dynamics(code)
         raise
-    async_clear_insufficient_credits(hass, entry)
-    entry.runtime_data.coordinator.async_watch(code)
+    coordinator.async_watch_dynamics(code)
+    coordinator.async_watch(Read.ACCOUNT)
 
 
+@bithuman_exception_handler()
 async def async_set_dynamics_enabled(
-    hass: HomeAssistant, entry: BithumanConfigEntry, code: str, enabled: bool
+    entry: BithumanConfigEntry, code: str, enabled: bool
 ) -> None:
     """Make the gesture model the active one, or restore the talking model."""
-    dynamics = entry.runtime_data.coordinator.data.dynamics.get(code)
+    coordinator = entry.runtime_data.coordinator
+    dynamics = coordinator.data.dynamics.get(code)
     if enabled and (dynamics is None or not dynamics.has_dynamics):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="dynamics_not_generated",
-            translation_placeholders={"agent": agent_name(entry, code)},
-        )
-    async with api_errors(hass, entry, code):
-        result = await entry.runtime_data.client.set_dynamics_enabled(code, enabled)
-    entry.runtime_data.coordinator.async_watch(code)
+        _refuse("dynamics_not_generated", entry, code)
+    result = await entry.runtime_data.client.set_dynamics_enabled(code, enabled)
+    coordinator.async_watch_dynamics(code)
     if result.regeneration_status == "failed":
         raise HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key="regeneration_failed",
+            translation_key="regeneration_failed"
+            if result.regeneration_error
+            else "regeneration_failed_no_reason",
             translation_placeholders={
                 "agent": agent_name(entry, code),
-                "error": result.regeneration_error or "no reason given",
+                "error": result.regeneration_error or "",
             },
         )
 
 
+def resolve_gesture(entry: BithumanConfigEntry, code: str, gesture: str) -> str:
+    """Return the action name of one of the agent's gestures.
+
+    Accepts the action name (``mini_wave_hello``) or the name people see
+    ("Mini wave hello"); anything else is refused with the agent's gestures.
+    """
+    dynamics = entry.runtime_data.coordinator.data.dynamics.get(code)
+    known = dynamics.gesture_names if dynamics else []
+    wanted = gesture.strip().casefold()
+    for name in known:
+        if wanted in (name.casefold(), gesture_label(name).casefold()):
+            return name
+    if not known:
+        _refuse("unknown_gesture_none", entry, code, gesture=gesture)
+    _refuse("unknown_gesture", entry, code, gesture=gesture, gestures=", ".join(known))
+
+
 async def async_trigger_gesture(
-    hass: HomeAssistant,
-    entry: BithumanConfigEntry,
-    code: str,
-    gesture: str,
-    room: str | None = None,
+    entry: BithumanConfigEntry, code: str, gesture: str, room: str | None = None
 ) -> str:
     """Play one of the agent's gestures in its live LiveKit session.
 
     Return the LiveKit room the gesture was played in.
     """
-    name = agent_name(entry, code)
+    name = resolve_gesture(entry, code, gesture)
     dynamics = entry.runtime_data.coordinator.data.dynamics.get(code)
-    known = dynamics.gesture_names if dynamics else []
-    if gesture not in known:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_gesture",
-            translation_placeholders={
-                "agent": name,
-                "gesture": gesture,
-                "gestures": ", ".join(known) or "none",
-            },
-        )
     if dynamics is None or not dynamics.has_dynamics:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="dynamics_not_ready",
-            translation_placeholders={"agent": name},
-        )
+        _refuse("dynamics_not_ready", entry, code)
     sender = entry.runtime_data.gestures
-    if not sender.configured:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="livekit_not_configured",
-            translation_placeholders={"agent": name, "account": entry.title},
+    if sender is None:
+        _refuse("livekit_not_configured", entry, code, account=entry.title)
+    return await sender.async_trigger(code, agent_name(entry, code), name, room=room)
+
+
+@bithuman_exception_handler()
+async def async_end_sessions(
+    entry: BithumanConfigEntry, code: str, reason: str | None = None
+) -> int:
+    """End every live session of the agent; return how many ended.
+
+    A session that ended meanwhile (bitHuman answers 404) counts as ended.
+    """
+    coordinator = entry.runtime_data.coordinator
+    sessions = coordinator.data.sessions
+    if sessions is None:
+        sessions = await entry.runtime_data.client.list_live_sessions(
+            coordinator.data.account.user_id
         )
-    return await sender.async_trigger(code, name, gesture, room=room)
+    ended = 0
+    try:
+        for session in sessions.live_sessions_of(code):
+            try:
+                await entry.runtime_data.client.terminate_session(
+                    coordinator.data.account.user_id, session.id, reason=reason
+                )
+            except BithumanNotFoundError:
+                LOGGER.debug("Session %s of %s had ended already", session.id, code)
+            ended += 1
+    finally:
+        if ended:
+            coordinator.async_watch(Read.SESSIONS)
+    return ended
+
+
+@bithuman_exception_handler(
+    credits_needed=lambda **kwargs: AGENT_CREDITS.get(kwargs.get("model"), 2000)
+)
+async def async_generate_agent(
+    entry: BithumanConfigEntry,
+    code: None,
+    *,
+    prompt: str,
+    image: str | None = None,
+    audio: str | None = None,
+    model: str | None = None,
+    aspect_ratio: str | None = None,
+    add_agent: bool = True,
+) -> str | None:
+    """Start generating a new agent on the account; return its code, if told."""
+    client = entry.runtime_data.client
+    coordinator = entry.runtime_data.coordinator
+    generation = await client.generate_agent(
+        prompt=ensure_text(prompt, "blank_agent_prompt"),
+        image=image,
+        audio=audio,
+        model=model,
+        aspect_ratio=aspect_ratio,
+    )
+    new_code = generation.agent_id
+    coordinator.async_watch(Read.ACCOUNT)
+    if new_code is None:
+        # Started, but bitHuman did not say as which agent: the next read
+        # of the agent list finds it, and offers it (a repair).
+        coordinator.async_watch(Read.AGENTS)
+        return None
+    if add_agent and not any(
+        subentry.unique_id == new_code for subentry in entry.subentries.values()
+    ):
+        entry.runtime_data.coordinator.hass.config_entries.async_add_subentry(
+            entry,
+            ConfigSubentry(
+                data=MappingProxyType({CONF_AGENT_CODE: new_code}),
+                subentry_type=SUBENTRY_TYPE_AGENT,
+                title=await _async_new_agent_title(entry, new_code),
+                unique_id=new_code,
+            ),
+        )
+    return new_code
+
+
+async def _async_new_agent_title(entry: BithumanConfigEntry, code: str) -> str:
+    """Return the name of a new agent, or its code while it has none."""
+    try:
+        agent = await entry.runtime_data.client.get_agent(code)
+    except BithumanError as err:
+        LOGGER.debug("Cannot read the name of new agent %s: %s", code, err)
+        return code
+    return agent.name or code

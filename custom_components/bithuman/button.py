@@ -1,23 +1,49 @@
-"""Buttons: generate an agent's dynamics, and one per gesture it has."""
+"""Buttons: generate an agent's dynamics, end its sessions, play each gesture."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .actions import async_generate_dynamics, async_trigger_gesture
+from .actions import (
+    async_end_sessions,
+    async_generate_dynamics,
+    async_trigger_gesture,
+    gesture_label,
+)
 from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
-from .entity import BithumanAgentEntity, async_setup_agent_entities
+from .entity import BithumanAgentEntity, add_agent_entities
 
 PARALLEL_UPDATES = 1
-
-GENERATE_DYNAMICS = ButtonEntityDescription(
-    key="generate_dynamics", translation_key="generate_dynamics"
-)
 GESTURE_KEY_PREFIX = "gesture_"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BithumanButtonEntityDescription(ButtonEntityDescription):
+    """Describes a button of an agent."""
+
+    press_fn: Callable[[BithumanConfigEntry, str], Awaitable[object]]
+
+
+BUTTONS: tuple[BithumanButtonEntityDescription, ...] = (
+    BithumanButtonEntityDescription(
+        key="generate_dynamics",
+        translation_key="generate_dynamics",
+        press_fn=async_generate_dynamics,
+    ),
+    BithumanButtonEntityDescription(
+        key="end_session",
+        translation_key="end_session",
+        press_fn=async_end_sessions,
+    ),
+)
 
 
 async def async_setup_entry(
@@ -34,59 +60,58 @@ async def async_setup_entry(
         dynamics = coordinator.data.dynamics.get(code)
         shown[code] = set(dynamics.gesture_names) if dynamics else set()
         return [
-            BithumanGenerateDynamicsButton(coordinator, code, GENERATE_DYNAMICS),
             *(
-                BithumanGestureButton(coordinator, code, gesture)
-                for gesture in sorted(shown[code])
+                BithumanButton(coordinator, code, description)
+                for description in BUTTONS
+            ),
+            *(
+                BithumanGestureButton(coordinator, code, name)
+                for name in sorted(shown[code])
             ),
         ]
 
     @callback
     def follow_gestures() -> None:
-        subentries = entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
-        configured = {subentry.data[CONF_AGENT_CODE] for subentry in subentries}
-        for code in set(shown) - configured:
-            del shown[code]
-        for subentry in subentries:
+        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
             code = subentry.data[CONF_AGENT_CODE]
-            dynamics = coordinator.data.dynamics.get(code)
-            if dynamics is None or code not in shown:
+            if (dynamics := coordinator.data.dynamics.get(code)) is None:
                 continue
             wanted = set(dynamics.gesture_names)
             if new := wanted - shown[code]:
                 async_add_entities(
                     (
-                        BithumanGestureButton(coordinator, code, gesture)
-                        for gesture in sorted(new)
+                        BithumanGestureButton(coordinator, code, name)
+                        for name in sorted(new)
                     ),
                     config_subentry_id=subentry.subentry_id,
                 )
-            for gesture in shown[code] - wanted:
-                unique_id = f"{code}_{GESTURE_KEY_PREFIX}{gesture}"
+            for gone in shown[code] - wanted:
                 if entity_id := entity_registry.async_get_entity_id(
-                    "button", DOMAIN, unique_id
+                    "button", DOMAIN, f"{code}_{GESTURE_KEY_PREFIX}{gone}"
                 ):
                     entity_registry.async_remove(entity_id)
             shown[code] = wanted
 
-    await async_setup_agent_entities(entry, async_add_entities, entities_for)
+    add_agent_entities(entry, async_add_entities, entities_for)
     entry.async_on_unload(coordinator.async_add_listener(follow_gestures))
 
 
-class BithumanGenerateDynamicsButton(BithumanAgentEntity, ButtonEntity):
-    """Start generating the agent's dynamics (costs 250 credits)."""
+class BithumanButton(BithumanAgentEntity, ButtonEntity):
+    """A button of one agent."""
+
+    entity_description: BithumanButtonEntityDescription
 
     async def async_press(self) -> None:
-        """Start the generation with the default duration and model."""
-        await async_generate_dynamics(
-            self.hass, self.coordinator.config_entry, self.code
-        )
+        """Do what the button is for."""
+        await self.entity_description.press_fn(self.coordinator.config_entry, self.code)
 
 
 class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
-    """Play one gesture in the agent's live session."""
+    """Play one gesture in the agent's live session.
 
-    _attr_translation_key = "gesture"
+    Unavailable while the LiveKit connection is not set in the options: a
+    gesture could only fail then.
+    """
 
     def __init__(
         self, coordinator: BithumanCoordinator, code: str, gesture: str
@@ -98,25 +123,29 @@ class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
             ButtonEntityDescription(
                 key=f"{GESTURE_KEY_PREFIX}{gesture}",
                 translation_key="gesture",
-                translation_placeholders={
-                    "gesture": gesture.replace("_", " ").capitalize()
-                },
+                translation_placeholders={"gesture": gesture_label(gesture)},
             ),
         )
         self.gesture = gesture
 
     @property
     def available(self) -> bool:
-        """Available while the agent still has this gesture."""
+        """Available while the agent has this gesture and LiveKit is set up."""
         dynamics = self.dynamics
         return (
             super().available
+            and self.coordinator.config_entry.runtime_data.gestures is not None
             and dynamics is not None
             and self.gesture in dynamics.gestures
         )
 
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """Return the gesture's action name."""
+        return {"gesture": self.gesture}
+
     async def async_press(self) -> None:
         """Trigger the gesture."""
         await async_trigger_gesture(
-            self.hass, self.coordinator.config_entry, self.code, self.gesture
+            self.coordinator.config_entry, self.code, self.gesture
         )

@@ -23,11 +23,33 @@ CONF_AVATAR_IDENTITY: Final = "avatar_identity"
 
 SUBENTRY_TYPE_AGENT: Final = "agent"
 
-EVENT_AGENT_STATUS_CHANGED: Final = "bithuman_agent_status_changed"
-EVENT_DYNAMICS_STATUS_CHANGED: Final = "bithuman_dynamics_status_changed"
-
-TOP_UP_URL: Final = "https://www.bithuman.ai"
 MANUFACTURER: Final = "bitHuman"
-
+WEBSITE_URL: Final = "https://www.bithuman.ai"
+TOP_UP_URL: Final = "https://www.bithuman.ai/pricing"
 API_KEYS_URL: Final = "https://www.bithuman.ai/developer/api-keys"
 LIBRARY_URL: Final = "https://www.bithuman.ai/#library"
+
+# One-time charges (billing.md); `auto` is the worst case of its routing.
+DYNAMICS_CREDITS: Final = 250
+AGENT_CREDITS: Final[dict[str | None, int]] = {
+    None: 250,
+    "expression": 250,
+    "essence": 250,
+    "expression-1": 250,
+    "essence-1": 250,
+    "essence-2": 500,
+    "essence-2-max": 500,
+    "expression-2": 2000,
+    "auto": 2000,
+}
+
+# Push: Home Assistant's webhook id, bitHuman's id and signing secret for it.
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_REMOTE_ID: Final = "webhook_remote_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"
+CONF_WEBHOOK_URL: Final = "webhook_url"
+# A random per-entry salt for the embed fingerprint of each user.
+CONF_EMBED_SALT: Final = "embed_salt"
+
+# Seconds one API request may take before it counts as failed.
+REQUEST_TIMEOUT: Final = 15.0

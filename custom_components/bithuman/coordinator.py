@@ -1,60 +1,63 @@
-"""Data updates for a bitHuman account: one adaptive coordinator per entry.
+"""Data updates for a bitHuman account: one coordinator per config entry.
 
-A single coordinator serves every entity of an account so the request budget
-is spent once: the agent list (one request per 100 agents) on every poll, the
-account (credits) every 15 minutes and each agent's dynamics hourly, except
-that anything in motion (a generation, a dynamics job, work just started from
-Home Assistant) is polled every 5 seconds until it settles.
+A single coordinator serves every entity of an account, so the request
+budget is spent once; `schedule.PollSchedule` decides which reads each poll
+makes. One agent's odd or failing record makes only that agent unavailable.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, override
+from typing import TYPE_CHECKING, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
     Account,
     Agent,
+    BithumanAccountSuspendedError,
     BithumanAgentNotFoundError,
     BithumanAuthenticationError,
     BithumanClient,
+    BithumanConnectionError,
     BithumanError,
     BithumanRateLimitError,
     Dynamics,
+    RuntimeSessions,
 )
-from .const import (
-    CONF_AGENT_CODE,
-    DOMAIN,
-    EVENT_AGENT_STATUS_CHANGED,
-    EVENT_DYNAMICS_STATUS_CHANGED,
-    LOGGER,
-    SUBENTRY_TYPE_AGENT,
-)
-from .dynamics_state import dynamics_in_motion, dynamics_state
-from .repairs import async_sync_deleted_agent_issues
+from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
+from .repairs import async_sync_account_issues
+from .schedule import STEADY, Picture, Plan, PollSchedule, Read
 
 if TYPE_CHECKING:
     from .livekit import GestureSender
+    from .push import Push
 
-STEADY_INTERVAL = timedelta(minutes=2)
-FAST_INTERVAL = timedelta(seconds=5)
-ACCOUNT_MAX_AGE = timedelta(minutes=15)
-DYNAMICS_MAX_AGE = timedelta(hours=1)
-# Work started from Home Assistant may not show upstream on the very next
-# poll (the job is queued); keep polling fast for this long regardless.
-WATCH_WINDOW = timedelta(seconds=60)
+# Failures that concern every read of the account, not one endpoint.
+ACCOUNT_WIDE = (
+    BithumanAuthenticationError,
+    BithumanAccountSuspendedError,
+    BithumanRateLimitError,
+    BithumanConnectionError,
+)
 # While rate limited, the last good data is shown for at most this long.
-RATE_LIMIT_GRACE = timedelta(minutes=3)
+RATE_LIMIT_GRACE = 180.0
+
+
+def read_failure(err: BithumanError) -> tuple[str, dict[str, str]]:
+    """Return the translation of a failed read: bitHuman's words, or why not."""
+    if isinstance(err, BithumanConnectionError):
+        return "update_unreachable", {}
+    request_id = {"request_id": err.request_id or "-"}
+    if err.api_message:
+        return "update_failed", {"error": err.api_message, **request_id}
+    return "update_unreadable", request_id
 
 
 def _now() -> float:
@@ -67,9 +70,10 @@ class BithumanRuntimeData:
 
     client: BithumanClient
     coordinator: BithumanCoordinator
-    gestures: GestureSender
-    agent_codes: set[str]
-    entry_data: dict[str, Any]
+    account_device_id: str
+    gestures: GestureSender | None
+    push: Push | None = None
+    tts_requests: int = 0
 
 
 type BithumanConfigEntry = ConfigEntry[BithumanRuntimeData]
@@ -82,7 +86,19 @@ class BithumanData:
     account: Account
     agents: dict[str, Agent] = field(default_factory=dict)
     dynamics: dict[str, Dynamics] = field(default_factory=dict)
+    sessions: RuntimeSessions | None = None
+    # On bitHuman but not in Home Assistant: offered to the user.
+    untracked: dict[str, Agent] = field(default_factory=dict)
+    # Tracked agents whose record or dynamics could not be read this time.
+    unreadable: frozenset[str] = frozenset()
     deleted: frozenset[str] = frozenset()
+
+    @property
+    def picture(self) -> Picture:
+        """Return what the schedule needs of this data."""
+        return Picture(
+            agents=self.agents, dynamics=self.dynamics, sessions=self.sessions
+        )
 
 
 class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
@@ -103,179 +119,194 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
             LOGGER,
             config_entry=entry,
             name=DOMAIN,
-            update_interval=STEADY_INTERVAL,
+            update_interval=timedelta(seconds=STEADY),
             always_update=False,
         )
         self.client = client
+        self.schedule = PollSchedule()
+        self.schedule.account_read(_now())
         self._account = account
-        self._account_read_at = _now()
-        self._dynamics_read_at: dict[str, float] = {}
-        self._watch_until: dict[str, float] = {}
+        self._unreadable_records: frozenset[str] = frozenset()
+        self._unreadable_dynamics: set[str] = set()
         self._last_success_at: float | None = None
-        self._consecutive_failures = 0
-        self._agent_listeners: list[Callable[[set[str]], None]] = []
-
-    @property
-    def tracked_codes(self) -> set[str]:
-        """Agent codes configured as subentries of this entry."""
-        return {
+        self.tracked = frozenset(
             subentry.data[CONF_AGENT_CODE]
-            for subentry in self.config_entry.get_subentries_of_type(
-                SUBENTRY_TYPE_AGENT
-            )
-        }
+            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+        )
+
+    @override
+    async def async_request_refresh(self) -> None:
+        """Read the agents and sessions again, whatever the schedule says.
+
+        Someone asked (an action, ``homeassistant.update_entity``): they
+        expect what is shown to be fresh.
+        """
+        self.schedule.refresh_requested()
+        await super().async_request_refresh()
 
     @callback
-    def async_watch(self, code: str | None = None) -> None:
-        """Poll fast now: work was just started from Home Assistant.
-
-        Without a code the account itself is re-read (credits changed).
-        """
-        if code is not None:
-            self._watch_until[code] = _now() + WATCH_WINDOW.total_seconds()
-            self._dynamics_read_at.pop(code, None)
-        self._account_read_at = float("-inf")
-        self.update_interval = FAST_INTERVAL
+    def async_watch(self, read: Read) -> None:
+        """Read this soon and often: Home Assistant just changed what it shows."""
+        self.schedule.watch(read, _now())
         self.hass.async_create_task(self.async_request_refresh())
 
     @callback
-    def async_add_agent_listener(
-        self, listener: Callable[[set[str]], None]
-    ) -> CALLBACK_TYPE:
-        """Call listener with the codes of agents added to the entry later."""
-        self._agent_listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._agent_listeners.remove(listener)
-
-        return remove
+    def async_watch_dynamics(self, code: str) -> None:
+        """Follow the agent's dynamics closely: work on them just started."""
+        self.schedule.watch_dynamics(code, _now())
+        self.hass.async_create_task(self.async_request_refresh())
 
     @callback
-    def async_agents_changed(self, added: set[str]) -> None:
-        """Tell the platforms about new agent subentries."""
-        for listener in list(self._agent_listeners):
-            listener(added)
+    def async_agent_changed(self, code: str) -> None:
+        """Re-read the agent at once: bitHuman said it changed."""
+        self.schedule.agent_changed(code)
+        self.hass.async_create_task(self.async_request_refresh())
 
     @override
     async def _async_update_data(self) -> BithumanData:
         now = _now()
+        previous = self.data
+        plan = self.schedule.plan(
+            now, previous.picture if previous else None, self.tracked
+        )
+        # Whatever fails, the next try comes at the steady pace, not in 5 s:
+        # the client has retried the request already.
+        self.update_interval = timedelta(seconds=STEADY)
         try:
-            data = await self._async_read(now)
+            data = await self._async_read(plan, previous, now)
         except BithumanAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
+        except BithumanAccountSuspendedError as err:
+            async_sync_account_issues(self.hass, self.config_entry, suspended=True)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="account_suspended",
+                translation_placeholders={"account": self.config_entry.title},
+            ) from err
         except BithumanRateLimitError as err:
             return self._rate_limited(err, now)
         except BithumanError as err:
-            self._consecutive_failures += 1
-            self._set_interval_after_failure()
+            key, placeholders = read_failure(err)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
+                translation_key=key,
+                translation_placeholders=placeholders,
             ) from err
-
-        self._consecutive_failures = 0
-        self._last_success_at = now
-        if self.data is not None:
-            self._fire_events(self.data, data)
-        async_sync_deleted_agent_issues(self.hass, self.config_entry, data.deleted)
-        self.update_interval = (
-            FAST_INTERVAL if self._in_motion(data, now) else STEADY_INTERVAL
-        )
+        self.schedule.done(plan, now)
+        if Read.AGENTS in plan.reads:
+            self._last_success_at = now
+        async_sync_account_issues(self.hass, self.config_entry, data=data)
+        self.update_interval = self.schedule.interval(now, data.picture)
         return data
 
-    async def _async_read(self, now: float) -> BithumanData:
-        tracked = self.tracked_codes
-        listed = {agent.code: agent for agent in await self.client.list_agents()}
-        agents: dict[str, Agent] = {}
+    async def _async_read(
+        self, plan: Plan, previous: BithumanData | None, now: float
+    ) -> BithumanData:
+        if Read.ACCOUNT in plan.reads:
+            self._account = await self.client.get_account()
+        agents, untracked, deleted = await self._async_read_agents(plan, previous)
+        dynamics = await self._async_read_dynamics(plan, previous, agents, deleted, now)
+        sessions = previous.sessions if previous else None
+        if Read.SESSIONS in plan.reads:
+            sessions = await self._async_read_sessions()
+        return BithumanData(
+            account=self._account,
+            agents=agents,
+            dynamics=dynamics,
+            sessions=sessions,
+            untracked=untracked,
+            unreadable=self._unreadable_records | self._unreadable_dynamics,
+            deleted=deleted,
+        )
+
+    async def _async_read_agents(
+        self, plan: Plan, previous: BithumanData | None
+    ) -> tuple[dict[str, Agent], dict[str, Agent], frozenset[str]]:
+        """Return the tracked agents, the untracked ones and those deleted."""
+        if Read.AGENTS not in plan.reads and previous is not None:
+            return previous.agents, previous.untracked, previous.deleted
+        listing = await self.client.list_agents()
+        agents = {code: a for code, a in listing.agents.items() if code in self.tracked}
+        untracked = {
+            code: a for code, a in listing.agents.items() if code not in self.tracked
+        }
+        unreadable = set(listing.unreadable & self.tracked)
         deleted: set[str] = set()
-        for code in sorted(tracked):
-            if code in listed:
-                agents[code] = listed[code]
-                continue
-            # Not in the owner's list: confirm before calling it deleted.
+        # Gone from the full list: deleted only once bitHuman confirms it.
+        for code in sorted(self.tracked - agents.keys() - unreadable):
             try:
                 agents[code] = await self.client.get_agent(code)
             except BithumanAgentNotFoundError:
                 deleted.add(code)
+            except ACCOUNT_WIDE:
+                raise
+            except BithumanError as err:
+                LOGGER.debug("Cannot read bitHuman agent %s: %s", code, err)
+                unreadable.add(code)
+        self._unreadable_records = frozenset(unreadable)
+        self.schedule.forget(deleted)
+        return agents, untracked, frozenset(deleted)
 
-        if now - self._account_read_at >= ACCOUNT_MAX_AGE.total_seconds():
-            self._account = await self.client.get_account()
-            self._account_read_at = now
-
-        previous = self.data
+    async def _async_read_dynamics(
+        self,
+        plan: Plan,
+        previous: BithumanData | None,
+        agents: dict[str, Agent],
+        deleted: frozenset[str],
+        now: float,
+    ) -> dict[str, Dynamics]:
         dynamics = {
             code: value
             for code, value in (previous.dynamics if previous else {}).items()
             if code in agents
         }
-        due = [
-            code
-            for code, agent in agents.items()
-            if self._dynamics_due(code, agent, previous, now)
-        ]
-        results = await asyncio.gather(
-            *(self.client.get_dynamics(code) for code in due), return_exceptions=True
-        )
-        for code, result in zip(due, results, strict=True):
-            if isinstance(result, BithumanAgentNotFoundError):
-                deleted.add(code)
-                agents.pop(code)
-                dynamics.pop(code, None)
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                dynamics[code] = result
-                self._dynamics_read_at[code] = now
-
-        return BithumanData(
-            account=self._account,
-            agents=agents,
-            dynamics=dynamics,
-            deleted=frozenset(deleted),
-        )
-
-    def _dynamics_due(
-        self, code: str, agent: Agent, previous: BithumanData | None, now: float
-    ) -> bool:
-        read_at = self._dynamics_read_at.get(code)
-        if read_at is None or self._watch_until.get(code, 0) > now:
-            return True
+        due = set(plan.dynamics)
         if previous is not None:
-            # Not known (an agent that was missing and is back): read them.
-            if code not in previous.dynamics:
-                return True
-            if (current := previous.dynamics.get(code)) and dynamics_in_motion(current):
-                return True
-            before = previous.agents.get(code)
-            if before is not None and before.updated_at != agent.updated_at:
-                return True
-        return now - read_at >= DYNAMICS_MAX_AGE.total_seconds()
-
-    def _in_motion(self, data: BithumanData, now: float) -> bool:
-        self._watch_until = {
-            code: until for code, until in self._watch_until.items() if until > now
-        }
-        return (
-            bool(self._watch_until)
-            or any(not agent.is_generation_terminal for agent in data.agents.values())
-            or any(dynamics_in_motion(value) for value in data.dynamics.values())
+            # A changed record may mean changed dynamics.
+            due.update(
+                code
+                for code, agent in agents.items()
+                if (before := previous.agents.get(code)) is not None
+                and before.updated_at != agent.updated_at
+            )
+        codes = sorted(due & agents.keys())
+        self._unreadable_dynamics -= set(deleted)
+        results = await asyncio.gather(
+            *(self.client.get_dynamics(code) for code in codes),
+            return_exceptions=True,
         )
+        for code, result in zip(codes, results, strict=True):
+            if isinstance(result, Dynamics):
+                dynamics[code] = result
+                self._unreadable_dynamics.discard(code)
+                self.schedule.dynamics_read(code, now)
+            elif isinstance(result, ACCOUNT_WIDE):
+                raise result
+            elif isinstance(result, BithumanError):
+                LOGGER.debug("Cannot read the dynamics of %s: %s", code, result)
+                self._unreadable_dynamics.add(code)
+                self.schedule.dynamics_failed(code, now)
+            else:
+                raise result
+        return dynamics
 
-    def _set_interval_after_failure(self) -> None:
-        if self.update_interval is None or self.update_interval >= STEADY_INTERVAL:
-            return
-        backoff = FAST_INTERVAL * 2**self._consecutive_failures
-        self.update_interval = min(backoff, STEADY_INTERVAL)
+    async def _async_read_sessions(self) -> RuntimeSessions | None:
+        """Return the live sessions; None (their entities unavailable) on failure."""
+        try:
+            return await self.client.list_live_sessions(self._account.user_id)
+        except ACCOUNT_WIDE:
+            raise
+        except BithumanError as err:
+            LOGGER.debug("Cannot read the live sessions: %s", err)
+            return None
 
     def _rate_limited(self, err: BithumanRateLimitError, now: float) -> BithumanData:
-        wait = err.retry_after or STEADY_INTERVAL.total_seconds()
+        wait = err.retry_after or STEADY
         fresh_enough = (
             self._last_success_at is not None
-            and now - self._last_success_at < RATE_LIMIT_GRACE.total_seconds()
+            and now - self._last_success_at < RATE_LIMIT_GRACE
         )
         if self.data is not None and fresh_enough:
             LOGGER.debug("Rate limited by bitHuman; next poll in %s s", wait)
@@ -287,34 +318,3 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
             translation_placeholders={"retry_after": str(round(wait))},
             retry_after=wait,
         ) from err
-
-    def _fire_events(self, old: BithumanData, new: BithumanData) -> None:
-        device_registry = dr.async_get(self.hass)
-        for code, agent in new.agents.items():
-            changes: list[tuple[str, str | None, str | None]] = []
-            if (before := old.agents.get(code)) and before.status != agent.status:
-                changes.append(
-                    (EVENT_AGENT_STATUS_CHANGED, before.status, agent.status)
-                )
-            old_dynamics = old.dynamics.get(code)
-            new_dynamics = new.dynamics.get(code)
-            if old_dynamics is not None and new_dynamics is not None:
-                old_state = dynamics_state(old_dynamics)
-                new_state = dynamics_state(new_dynamics)
-                if old_state != new_state:
-                    changes.append(
-                        (EVENT_DYNAMICS_STATUS_CHANGED, old_state, new_state)
-                    )
-            if not changes:
-                continue
-            device = device_registry.async_get_device_by_identifier(
-                (DOMAIN, code), self.config_entry.entry_id
-            )
-            for event_type, old_status, new_status in changes:
-                event_data: dict[str, Any] = {
-                    "agent_code": code,
-                    "device_id": device.id if device else None,
-                    "old_status": old_status,
-                    "new_status": new_status,
-                }
-                self.hass.bus.async_fire(event_type, event_data)

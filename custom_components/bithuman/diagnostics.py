@@ -1,62 +1,166 @@
-"""Diagnostics for a bitHuman config entry, with secrets and identity redacted."""
+"""Diagnostics: what support needs, without secrets or what is private to the user.
+
+Secrets, the email and the user id are redacted; system prompts, asset links
+(portrait, video, model, gesture videos), voice ids and URLs are replaced by
+what is enough to debug: whether a value is set, its length, a URL's host.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from yarl import URL
 
-from .const import CONF_API_SECRET, CONF_LIVEKIT_API_KEY, CONF_LIVEKIT_API_SECRET
-from .coordinator import BithumanConfigEntry
+from .const import DOMAIN
+from .coordinator import BithumanConfigEntry, BithumanData
 
-TO_REDACT = {
-    CONF_API_SECRET,
-    CONF_LIVEKIT_API_SECRET,
-    CONF_LIVEKIT_API_KEY,
+REDACTED: Final = "**REDACTED**"
+TO_REDACT: Final = {
+    "api_secret",
+    "livekit_api_secret",
+    "livekit_api_key",
+    "webhook_secret",
+    # The webhook id is the secret part of the webhook's URL.
+    "webhook_id",
+    "embed_salt",
     "email",
     "user_id",
     "unique_id",
     "title",
-    "api-secret",
 }
+# Private to the user: shown only as what they look like.
+TO_DESCRIBE: Final = {
+    "system_prompt",
+    "description",
+    "image_url",
+    "video_url",
+    "model_url",
+    "url",
+    "voice_id",
+    "api_url",
+    "livekit_url",
+    "upgrade_url",
+    "pricing_url",
+    "webhook_url",
+}
+
+
+def _describe(value: Any) -> Any:
+    """Return what a private value looks like: set or not, its length, its host."""
+    if not isinstance(value, str):
+        return {"set": value is not None}
+    described: dict[str, Any] = {"set": bool(value), "length": len(value)}
+    if value.startswith(("http://", "https://", "ws://", "wss://")):
+        described["host"] = URL(value).host
+    return described
+
+
+def _private_removed(data: Any) -> Any:
+    """Describe every private field, at any depth."""
+    if isinstance(data, dict):
+        return {
+            key: _describe(value) if key in TO_DESCRIBE else _private_removed(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_private_removed(item) for item in data]
+    return data
+
+
+def _agent(data: BithumanData, code: str) -> dict[str, Any]:
+    agent = data.agents.get(code)
+    dynamics = data.dynamics.get(code)
+    sessions = data.sessions.live_sessions_of(code) if data.sessions else []
+    dynamics_json = dynamics.model_dump(mode="json") if dynamics else None
+    if dynamics_json is not None:
+        # Gesture name -> its video link: the names help, the links are private.
+        dynamics_json["gestures"] = {
+            name: _describe(url) for name, url in dynamics_json["gestures"].items()
+        }
+    return {
+        "agent": agent.model_dump(mode="json") if agent else None,
+        "dynamics": dynamics_json,
+        "live_sessions": [session.model_dump(mode="json") for session in sessions],
+        "unreadable": code in data.unreadable,
+        "deleted": code in data.deleted,
+    }
+
+
+def _safe(diagnostics: dict[str, Any]) -> dict[str, Any]:
+    redacted: dict[str, Any] = async_redact_data(
+        _private_removed(diagnostics), TO_REDACT
+    )
+    return redacted
+
+
+def _coordinator(entry: BithumanConfigEntry) -> dict[str, Any]:
+    coordinator = entry.runtime_data.coordinator
+    error = coordinator.last_exception
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "update_interval_seconds": coordinator.update_interval.total_seconds()
+        if coordinator.update_interval
+        else None,
+        "last_error": type(error).__name__ if error else None,
+        "last_request_id": getattr(error.__cause__, "request_id", None)
+        if error
+        else None,
+        "rate_limit_tokens": entry.runtime_data.client.rate_limits(),
+        "push": _push(entry),
+        "tts_requests": entry.runtime_data.tts_requests,
+    }
+
+
+def _push(entry: BithumanConfigEntry) -> str:
+    """Return "active", or why bitHuman does not push to this entry."""
+    push = entry.runtime_data.push
+    if push is None:
+        return "not_started"
+    return "active" if push.active else push.problem or "inactive"
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: BithumanConfigEntry
 ) -> dict[str, Any]:
-    """Return what support needs to see, and nothing that identifies the user."""
-    coordinator = entry.runtime_data.coordinator
-    data = coordinator.data
-    diagnostics = {
-        "entry": {
-            "title": entry.title,
-            "unique_id": entry.unique_id,
-            "data": dict(entry.data),
-            "options": dict(entry.options),
-            "subentries": [
-                {"name": subentry.title, "data": dict(subentry.data)}
-                for subentry in entry.subentries.values()
-            ],
-        },
-        "account": data.account.model_dump(mode="json"),
-        "agents": {
-            code: agent.model_dump(mode="json") for code, agent in data.agents.items()
-        },
-        "dynamics": {
-            code: dynamics.model_dump(mode="json")
-            for code, dynamics in data.dynamics.items()
-        },
-        "deleted_agents": sorted(data.deleted),
-        "coordinator": {
-            "last_update_success": coordinator.last_update_success,
-            "update_interval_seconds": coordinator.update_interval.total_seconds()
-            if coordinator.update_interval
+    """Return the account's diagnostics."""
+    data = entry.runtime_data.coordinator.data
+    return _safe(
+        {
+            "entry": {
+                "title": entry.title,
+                "unique_id": entry.unique_id,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+                "agents": sorted(
+                    subentry.unique_id or "" for subentry in entry.subentries.values()
+                ),
+            },
+            "account": data.account.model_dump(mode="json"),
+            "sessions": data.sessions.model_dump(mode="json")
+            if data.sessions
             else None,
-            "last_exception": repr(coordinator.last_exception)
-            if coordinator.last_exception
-            else None,
-        },
+            "agents": {
+                code: _agent(data, code)
+                for code in sorted(data.agents.keys() | data.unreadable | data.deleted)
+            },
+            "untracked_agents": sorted(data.untracked),
+            "coordinator": _coordinator(entry),
+        }
+    )
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: BithumanConfigEntry, device: dr.DeviceEntry
+) -> dict[str, Any]:
+    """Return one agent's diagnostics (the account device: the account's)."""
+    data = entry.runtime_data.coordinator.data
+    codes = [code for domain, code in device.identifiers if domain == DOMAIN]
+    agents = {
+        code: _agent(data, code) for code in codes if code != data.account.user_id
     }
-    redacted: dict[str, Any] = async_redact_data(diagnostics, TO_REDACT)
-    return redacted
+    if not agents:
+        return await async_get_config_entry_diagnostics(hass, entry)
+    return _safe({"agents": agents, "coordinator": _coordinator(entry)})

@@ -2,59 +2,70 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
-from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Agent, Dynamics
-from .const import CONF_AGENT_CODE, DOMAIN, MANUFACTURER, SUBENTRY_TYPE_AGENT
+from .const import (
+    CONF_AGENT_CODE,
+    DEFAULT_API_URL,
+    DOMAIN,
+    MANUFACTURER,
+    SUBENTRY_TYPE_AGENT,
+    WEBSITE_URL,
+)
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
+from .errors import agent_name
+
+type EntitiesFor = Callable[[BithumanCoordinator, str], Iterable[Entity]]
+type PlatformSetup = Callable[
+    [HomeAssistant, BithumanConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
 
 
-async def async_setup_agent_entities(
+def add_agent_entities(
     entry: BithumanConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    entities_for: Callable[[BithumanCoordinator, str], Iterable[Entity]],
+    entities_for: EntitiesFor,
 ) -> None:
-    """Add each agent's entities to its subentry, now and as agents are added."""
+    """Add each agent's entities to the agent's subentry."""
     coordinator = entry.runtime_data.coordinator
-
-    def add(subentry: ConfigSubentry) -> None:
+    for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
         async_add_entities(
             entities_for(coordinator, subentry.data[CONF_AGENT_CODE]),
             config_subentry_id=subentry.subentry_id,
         )
 
-    @callback
-    def add_new(codes: set[str]) -> None:
-        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
-            if subentry.data[CONF_AGENT_CODE] in codes:
-                add(subentry)
 
-    for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
-        add(subentry)
-        # Hundreds of agents: let the event loop breathe between them.
-        await asyncio.sleep(0)
-    entry.async_on_unload(coordinator.async_add_agent_listener(add_new))
+def agent_platform(entities_for: EntitiesFor) -> PlatformSetup:
+    """Return the `async_setup_entry` of a platform made of agent entities only."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: BithumanConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        add_agent_entities(entry, async_add_entities, entities_for)
+
+    return async_setup_entry
 
 
-def account_device_info(user_id: str, base_url: str) -> DeviceInfo:
-    """Describe the service device that stands for the account."""
+def account_device_info(title: str, user_id: str, api_url: str) -> DeviceInfo:
+    """Describe the service device that stands for the account (named after it)."""
     return DeviceInfo(
         identifiers={(DOMAIN, user_id)},
         entry_type=DeviceEntryType.SERVICE,
         manufacturer=MANUFACTURER,
         model="Account",
-        name="bitHuman account",
-        configuration_url="https://www.bithuman.ai"
-        if base_url.startswith("https://api.bithuman.ai")
-        else base_url,
+        name=title,
+        configuration_url=WEBSITE_URL if api_url == DEFAULT_API_URL else api_url,
     )
 
 
@@ -71,8 +82,9 @@ class BithumanAccountEntity(CoordinatorEntity[BithumanCoordinator]):
         self.entity_description = description
         user_id = coordinator.data.account.user_id
         self._attr_unique_id = f"{user_id}_{description.key}"
+        entry = coordinator.config_entry
         self._attr_device_info = account_device_info(
-            user_id, coordinator.client.base_url
+            entry.title, user_id, coordinator.client.base_url
         )
 
 
@@ -97,8 +109,9 @@ class BithumanAgentEntity(CoordinatorEntity[BithumanCoordinator]):
             identifiers={(DOMAIN, code)},
             manufacturer=MANUFACTURER,
             model=agent.model if agent else None,
-            name=agent.name if agent and agent.name else code,
+            name=agent_name(coordinator.config_entry, code),
             serial_number=code,
+            via_device_id=coordinator.config_entry.runtime_data.account_device_id,
         )
 
     @property
@@ -113,5 +126,10 @@ class BithumanAgentEntity(CoordinatorEntity[BithumanCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Unavailable when the API is unreachable or the agent is gone."""
-        return super().available and self.code in self.coordinator.data.agents
+        """Unavailable when the API is unreachable or this agent cannot be read."""
+        data = self.coordinator.data
+        return (
+            super().available
+            and self.code in data.agents
+            and self.code not in data.unreadable
+        )

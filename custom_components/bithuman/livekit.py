@@ -18,14 +18,13 @@ ever time out.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 import json
-from typing import Final
+from typing import Any, Final
 import uuid
 
-import aiohttp
-from google.protobuf.message import DecodeError
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -43,7 +42,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import BithumanConfigEntry
+from .livekit_check import LiveKitError, livekit_failures
 
 GESTURE_RPC_METHOD: Final = "trigger_dynamics"
 PARTICIPANT_IDENTITY_PREFIX: Final = "home-assistant-"
@@ -64,15 +63,6 @@ _RPC_RECIPIENT_GONE: Final = frozenset(
         rtc.RpcError.ErrorCode.RECIPIENT_DISCONNECTED,
     }
 )
-
-
-def create_rtc_room() -> rtc.Room:
-    """Return a new LiveKit room client.
-
-    This is the one seam between this module and a live LiveKit session:
-    tests replace it with a stand-in room, as they have no LiveKit server.
-    """
-    return rtc.Room()
 
 
 def _load_rtc_runtime() -> None:
@@ -107,40 +97,32 @@ def _mentions(code: str, room: Room, avatar: ParticipantInfo) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _Connection:
-    """The LiveKit options of the entry."""
+class GestureSender:
+    """Send gestures to an agent's live avatar through LiveKit."""
 
+    hass: HomeAssistant
     url: str
     api_key: str
     api_secret: str
     avatar_identity: str
 
+    @classmethod
+    def from_options(
+        cls, hass: HomeAssistant, options: Mapping[str, Any]
+    ) -> GestureSender | None:
+        """Return a sender for the entry's LiveKit options; None if they are not set."""
+        url = options.get(CONF_LIVEKIT_URL)
+        api_key = options.get(CONF_LIVEKIT_API_KEY)
+        api_secret = options.get(CONF_LIVEKIT_API_SECRET)
+        if not (url and api_key and api_secret):
+            return None
+        identity = options.get(CONF_AVATAR_IDENTITY) or DEFAULT_AVATAR_IDENTITY
+        return cls(hass, url, api_key, api_secret, identity)
 
-class GestureSender:
-    """Send gestures to an agent's live avatar through LiveKit."""
-
-    def __init__(self, hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
-        """Read the LiveKit options from the entry when a gesture is sent."""
-        self._hass = hass
-        self._entry = entry
-
-    @property
-    def configured(self) -> bool:
-        """Return True when the LiveKit connection options are all set."""
-        options = self._entry.options
-        return all(
-            options.get(key)
-            for key in (CONF_LIVEKIT_URL, CONF_LIVEKIT_API_KEY, CONF_LIVEKIT_API_SECRET)
-        )
-
-    def _connection(self) -> _Connection:
-        options = self._entry.options
-        return _Connection(
-            url=options[CONF_LIVEKIT_URL],
-            api_key=options[CONF_LIVEKIT_API_KEY],
-            api_secret=options[CONF_LIVEKIT_API_SECRET],
-            avatar_identity=options.get(CONF_AVATAR_IDENTITY)
-            or DEFAULT_AVATAR_IDENTITY,
+    def __repr__(self) -> str:
+        """Name the server, never the credentials."""
+        return (
+            f"GestureSender(url={self.url!r}, avatar_identity={self.avatar_identity!r})"
         )
 
     async def async_trigger(
@@ -151,80 +133,50 @@ class GestureSender:
         Without a room, the avatar's room is found through the LiveKit
         server API.
         """
-        connection = self._connection()
         placeholders = {
             "agent": agent_name,
-            "identity": connection.avatar_identity,
+            "identity": self.avatar_identity,
             "gesture": gesture,
         }
-        target = await self._async_find_room(connection, code, room, placeholders)
-        await self._async_deliver(connection, target, gesture, placeholders)
+        target = await self._async_find_room(code, room, placeholders)
+        await self._async_deliver(target, gesture, placeholders)
         LOGGER.debug(
             "Sent gesture %s to %s in LiveKit room %s", gesture, agent_name, target
         )
         return target
 
     async def _async_find_room(
-        self,
-        connection: _Connection,
-        code: str,
-        room: str | None,
-        placeholders: dict[str, str],
+        self, code: str, room: str | None, placeholders: dict[str, str]
     ) -> str:
         """Return the room to play the gesture in, checking the avatar is there."""
         livekit_api = api.LiveKitAPI(
-            connection.url,
-            connection.api_key,
-            connection.api_secret,
-            session=async_get_clientsession(self._hass),
+            self.url,
+            self.api_key,
+            self.api_secret,
+            session=async_get_clientsession(self.hass),
             failover=False,
         )
         try:
-            async with asyncio.timeout(DISCOVERY_TIMEOUT):
+            async with livekit_failures(), asyncio.timeout(DISCOVERY_TIMEOUT):
                 if room is not None:
-                    return await self._async_check_room(
-                        livekit_api, connection, room, placeholders
-                    )
-                return await self._async_discover_room(
-                    livekit_api, connection, code, placeholders
-                )
-        except api.ServerError as err:
-            raise self._livekit_error(
-                connection,
-                placeholders,
-                f"the LiveKit server answered HTTP {err.status} ({err.code}: "
-                f"{err.message})",
-            ) from err
-        except TimeoutError as err:
-            raise self._livekit_error(
-                connection, placeholders, "the LiveKit server did not answer in time"
-            ) from err
-        except aiohttp.ClientError as err:
-            raise self._livekit_error(
-                connection,
-                placeholders,
-                f"cannot reach the LiveKit server ({type(err).__name__})",
-            ) from err
-        except DecodeError as err:
-            raise self._livekit_error(
-                connection,
-                placeholders,
-                "the server at the LiveKit URL did not answer like LiveKit",
+                    return await self._async_check_room(livekit_api, room, placeholders)
+                return await self._async_discover_room(livekit_api, code, placeholders)
+        except LiveKitError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=err.problem.value,
+                translation_placeholders={**placeholders, **err.details},
             ) from err
         finally:
             # Closes only a session the SDK made itself; the shared one stays.
             await livekit_api.aclose()
 
     async def _async_check_room(
-        self,
-        livekit_api: api.LiveKitAPI,
-        connection: _Connection,
-        room: str,
-        placeholders: dict[str, str],
+        self, livekit_api: api.LiveKitAPI, room: str, placeholders: dict[str, str]
     ) -> str:
         """Return the room asked for, once the avatar is seen live in it."""
         participants = await self._async_participants(livekit_api, room)
-        if not any(_is_live(p, connection.avatar_identity) for p in participants):
+        if not any(_is_live(p, self.avatar_identity) for p in participants):
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="avatar_not_in_room",
@@ -233,11 +185,7 @@ class GestureSender:
         return room
 
     async def _async_discover_room(
-        self,
-        livekit_api: api.LiveKitAPI,
-        connection: _Connection,
-        code: str,
-        placeholders: dict[str, str],
+        self, livekit_api: api.LiveKitAPI, code: str, placeholders: dict[str, str]
     ) -> str:
         """Return the one room where the agent's avatar is live."""
         rooms = (await livekit_api.room.list_rooms(api.ListRoomsRequest())).rooms
@@ -247,8 +195,7 @@ class GestureSender:
             async with semaphore:
                 participants = await self._async_participants(livekit_api, room.name)
             return next(
-                (p for p in participants if _is_live(p, connection.avatar_identity)),
-                None,
+                (p for p in participants if _is_live(p, self.avatar_identity)), None
             )
 
         avatars = await asyncio.gather(*(avatar_in(room) for room in rooms))
@@ -295,16 +242,10 @@ class GestureSender:
             raise
         return list(response.participants)
 
-    async def _async_deliver(
-        self,
-        connection: _Connection,
-        room: str,
-        gesture: str,
-        placeholders: dict[str, str],
-    ) -> None:
-        """Join the room briefly, perform the RPC and leave."""
-        token = (
-            api.AccessToken(connection.api_key, connection.api_secret)
+    def _token(self, room: str) -> str:
+        """Return a short-lived token to join the room, publishing nothing."""
+        return (
+            api.AccessToken(self.api_key, self.api_secret)
             .with_identity(f"{PARTICIPANT_IDENTITY_PREFIX}{uuid.uuid4().hex[:12]}")
             .with_name(PARTICIPANT_NAME)
             .with_ttl(TOKEN_TTL)
@@ -319,50 +260,36 @@ class GestureSender:
             )
             .to_jwt()
         )
-        await self._hass.async_add_executor_job(_load_rtc_runtime)
-        rtc_room = create_rtc_room()
+
+    async def _async_deliver(
+        self, room: str, gesture: str, placeholders: dict[str, str]
+    ) -> None:
+        """Join the room briefly, perform the RPC and leave."""
+        placeholders = {**placeholders, "room": room}
+        await self.hass.async_add_executor_job(_load_rtc_runtime)
+        rtc_room = rtc.Room()
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT):
                 await rtc_room.connect(
-                    _rtc_url(connection.url),
-                    token,
+                    _rtc_url(self.url),
+                    self._token(room),
                     rtc.RoomOptions(
                         auto_subscribe=False, connect_timeout=CONNECT_TIMEOUT
                     ),
                 )
                 await rtc_room.local_participant.perform_rpc(
-                    destination_identity=connection.avatar_identity,
+                    destination_identity=self.avatar_identity,
                     method=GESTURE_RPC_METHOD,
                     payload=json.dumps({"action": gesture}),
                 )
         except rtc.ConnectError as err:
-            raise self._livekit_error(
-                connection,
-                placeholders,
-                f"cannot join the LiveKit room {room} ({err.message})",
-            ) from err
+            raise self._error("livekit_join_failed", placeholders, err.message) from err
         except rtc.RpcError as err:
             if err.code in _RPC_RECIPIENT_GONE:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="avatar_not_in_room",
-                    translation_placeholders={**placeholders, "room": room},
-                ) from err
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="gesture_failed",
-                translation_placeholders={
-                    **placeholders,
-                    "room": room,
-                    "error": self._redact(connection, err.message),
-                },
-            ) from err
+                raise self._error("avatar_not_in_room", placeholders) from err
+            raise self._error("gesture_failed", placeholders, err.message) from err
         except TimeoutError as err:
-            raise self._livekit_error(
-                connection,
-                placeholders,
-                f"the LiveKit room {room} did not answer in time",
-            ) from err
+            raise self._error("livekit_room_timeout", placeholders) from err
         finally:
             await self._async_leave(rtc_room)
 
@@ -374,18 +301,14 @@ class GestureSender:
         except Exception:  # noqa: BLE001 - the gesture's outcome is already known
             LOGGER.debug("Leaving the LiveKit room failed", exc_info=True)
 
-    @staticmethod
-    def _redact(connection: _Connection, text: str) -> str:
-        return text.replace(connection.api_secret, _REDACTED)
-
-    def _livekit_error(
-        self, connection: _Connection, placeholders: dict[str, str], error: str
+    def _error(
+        self, key: str, placeholders: dict[str, str], error: str = ""
     ) -> HomeAssistantError:
         return HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key="livekit_error",
+            translation_key=key,
             translation_placeholders={
                 **placeholders,
-                "error": self._redact(connection, error),
+                "error": error.replace(self.api_secret, _REDACTED),
             },
         )

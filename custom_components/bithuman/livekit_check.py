@@ -1,8 +1,17 @@
-"""Check a LiveKit connection (URL, API key and API secret) before storing it."""
+"""LiveKit connection failures, named once, and the check of a connection.
+
+Both the options flow (checking a URL, key and secret before storing them)
+and the gesture sender (finding the avatar's room) talk to LiveKit's server
+API; `livekit_failures` turns whatever that raises into one `LiveKitError`
+with a kind, so each caller maps kinds, not library exceptions.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from enum import StrEnum
 from typing import Final
 
 import aiohttp
@@ -19,16 +28,24 @@ _AUTH_ERROR_CODES: Final = frozenset(
 )
 
 
-class LiveKitCheckError(Exception):
-    """The LiveKit connection could not be confirmed."""
+class LiveKitProblem(StrEnum):
+    """Why talking to the LiveKit server failed (also the translation key)."""
+
+    REJECTED = "livekit_rejected"
+    SERVER_ERROR = "livekit_server_error"
+    TIMEOUT = "livekit_timeout"
+    UNREACHABLE = "livekit_unreachable"
+    NOT_LIVEKIT = "livekit_not_livekit"
 
 
-class LiveKitAuthError(LiveKitCheckError):
-    """The LiveKit server rejected the API key or secret."""
+class LiveKitError(Exception):
+    """The LiveKit server could not be used; never carries the secret."""
 
-
-class LiveKitConnectionError(LiveKitCheckError):
-    """The LiveKit server could not be reached or gave an unusable answer."""
+    def __init__(self, problem: LiveKitProblem, **details: str) -> None:
+        """Keep the problem and the details that describe it."""
+        super().__init__(problem.value)
+        self.problem = problem
+        self.details = details
 
 
 def is_valid_livekit_url(url: str) -> bool:
@@ -40,44 +57,37 @@ def is_valid_livekit_url(url: str) -> bool:
     return parsed.scheme in LIVEKIT_URL_SCHEMES and bool(parsed.host)
 
 
-async def async_check_livekit(
-    session: aiohttp.ClientSession,
-    url: str,
-    api_key: str,
-    api_secret: str,
-) -> None:
-    """Call RoomService.ListRooms with the given credentials.
+@asynccontextmanager
+async def livekit_failures() -> AsyncIterator[None]:
+    """Raise a `LiveKitError` for whatever LiveKit's server API raises inside."""
+    try:
+        yield
+    except api.ServerError as err:
+        if err.status in (401, 403) or err.code in _AUTH_ERROR_CODES:
+            raise LiveKitError(LiveKitProblem.REJECTED) from err
+        raise LiveKitError(
+            LiveKitProblem.SERVER_ERROR, status=str(err.status), code=str(err.code)
+        ) from err
+    except TimeoutError as err:
+        raise LiveKitError(LiveKitProblem.TIMEOUT) from err
+    except aiohttp.ClientError as err:
+        raise LiveKitError(
+            LiveKitProblem.UNREACHABLE, error=type(err).__name__
+        ) from err
+    except DecodeError as err:
+        raise LiveKitError(LiveKitProblem.NOT_LIVEKIT) from err
 
-    Raises LiveKitAuthError when the credentials are rejected and
-    LiveKitConnectionError when the server cannot be reached or does not
-    answer like a LiveKit server. The messages never include the secret.
-    """
-    if not is_valid_livekit_url(url):
-        raise LiveKitConnectionError("The LiveKit URL is not a ws(s) or http(s) URL")
+
+async def async_check_livekit(
+    session: aiohttp.ClientSession, url: str, api_key: str, api_secret: str
+) -> None:
+    """Call RoomService.ListRooms with the given credentials (`LiveKitError`)."""
     livekit_api = api.LiveKitAPI(
         url, api_key, api_secret, session=session, failover=False
     )
     try:
-        async with asyncio.timeout(LIVEKIT_CHECK_TIMEOUT):
+        async with livekit_failures(), asyncio.timeout(LIVEKIT_CHECK_TIMEOUT):
             await livekit_api.room.list_rooms(api.ListRoomsRequest())
-    except api.ServerError as err:
-        if err.status in (401, 403) or err.code in _AUTH_ERROR_CODES:
-            raise LiveKitAuthError(
-                f"LiveKit rejected the API key or secret (HTTP {err.status})"
-            ) from err
-        raise LiveKitConnectionError(
-            f"LiveKit answered HTTP {err.status} ({err.code})"
-        ) from err
-    except TimeoutError as err:
-        raise LiveKitConnectionError("LiveKit did not answer in time") from err
-    except aiohttp.ClientError as err:
-        raise LiveKitConnectionError(
-            f"Cannot reach LiveKit: {type(err).__name__}"
-        ) from err
-    except DecodeError as err:
-        raise LiveKitConnectionError(
-            "The server at the LiveKit URL did not answer like LiveKit"
-        ) from err
     finally:
         # Only closes a session the SDK created itself; the shared one stays open.
         await livekit_api.aclose()

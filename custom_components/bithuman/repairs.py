@@ -1,91 +1,165 @@
-"""Repair issues: an agent deleted upstream, and an account out of credits."""
+"""Repair issues: agents deleted upstream or new there, credits, a suspended account."""
 
 from __future__ import annotations
 
-from homeassistant.components.repairs import (
-    ConfirmRepairFlow,
-    RepairsFlow,
-    RepairsFlowResult,
-)
-from homeassistant.config_entries import ConfigEntry
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
 from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT, TOP_UP_URL
 
+if TYPE_CHECKING:
+    # Only a type: the name is newer than the releases this integration runs on.
+    from homeassistant.components.repairs import RepairsFlowResult
+
+    from .coordinator import BithumanData
+
 ISSUE_AGENT_DELETED = "agent_deleted"
+ISSUE_NEW_AGENT = "new_agent"
 ISSUE_INSUFFICIENT_CREDITS = "insufficient_credits"
+ISSUE_ACCOUNT_SUSPENDED = "account_suspended"
 
 
-def deleted_agent_issue_id(entry_id: str, code: str) -> str:
-    """Return the issue id for an agent of an entry deleted upstream."""
-    return f"{ISSUE_AGENT_DELETED}_{entry_id}_{code}"
+def issue_id(kind: str, entry_id: str, code: str | None = None) -> str:
+    """Return the id of an issue of an entry (and of one agent)."""
+    return f"{kind}_{entry_id}" + (f"_{code}" if code else "")
 
 
-def insufficient_credits_issue_id(entry_id: str) -> str:
-    """Return the issue id for an account that ran out of credits."""
-    return f"{ISSUE_INSUFFICIENT_CREDITS}_{entry_id}"
+def _entry_issue_ids(hass: HomeAssistant, kind: str, entry_id: str) -> set[str]:
+    prefix = issue_id(kind, entry_id)
+    return {
+        issue
+        for domain, issue in ir.async_get(hass).issues
+        if domain == DOMAIN and issue.startswith(prefix)
+    }
 
 
 @callback
-def async_sync_deleted_agent_issues(
-    hass: HomeAssistant, entry: ConfigEntry, deleted: frozenset[str]
+def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw every issue of an entry."""
+    for domain, issue in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and entry_id in issue:
+            ir.async_delete_issue(hass, DOMAIN, issue)
+
+
+def _sync_agent_issues(
+    hass: HomeAssistant,
+    kind: str,
+    entry: ConfigEntry,
+    wanted: dict[str, dict[str, Any]],
 ) -> None:
-    """Raise an issue per agent gone upstream and clear those that came back."""
-    for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT):
-        code = subentry.data[CONF_AGENT_CODE]
-        issue_id = deleted_agent_issue_id(entry.entry_id, code)
-        if code not in deleted:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
-            continue
+    """Keep exactly one fixable issue of this kind per agent in ``wanted``."""
+    for stale in _entry_issue_ids(hass, kind, entry.entry_id) - {
+        issue_id(kind, entry.entry_id, code) for code in wanted
+    }:
+        ir.async_delete_issue(hass, DOMAIN, stale)
+    for code, data in wanted.items():
         ir.async_create_issue(
             hass,
             DOMAIN,
-            issue_id,
+            issue_id(kind, entry.entry_id, code),
             is_fixable=True,
             is_persistent=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_AGENT_DELETED,
-            translation_placeholders={"name": subentry.title, "code": code},
-            data={
-                "entry_id": entry.entry_id,
-                "subentry_id": subentry.subentry_id,
-                "name": subentry.title,
-                "code": code,
-            },
+            translation_key=kind,
+            translation_placeholders={"name": data["name"], "code": code},
+            data={"entry_id": entry.entry_id, **data, "code": code},
         )
 
 
 @callback
-def async_raise_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Tell the user the account needs a top-up."""
+def async_sync_account_issues(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    *,
+    data: BithumanData | None = None,
+    suspended: bool = False,
+) -> None:
+    """Bring the issues in line with what the last poll saw.
+
+    Called with ``suspended`` when bitHuman suspended the account, and with
+    the data of every successful poll.
+    """
+    suspended_id = issue_id(ISSUE_ACCOUNT_SUSPENDED, entry.entry_id)
+    if suspended:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            suspended_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            learn_more_url=TOP_UP_URL,
+            translation_key=ISSUE_ACCOUNT_SUSPENDED,
+            translation_placeholders={"account": entry.title},
+        )
+        return
+    if data is None:
+        return
+    ir.async_delete_issue(hass, DOMAIN, suspended_id)
+    subentries = entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+    _sync_agent_issues(
+        hass,
+        ISSUE_AGENT_DELETED,
+        entry,
+        {
+            subentry.data[CONF_AGENT_CODE]: {
+                "name": subentry.title,
+                "subentry_id": subentry.subentry_id,
+            }
+            for subentry in subentries
+            if subentry.data[CONF_AGENT_CODE] in data.deleted
+        },
+    )
+    # Agents the user left out when adding the account were their choice;
+    # only agents created on bitHuman since then are offered.
+    _sync_agent_issues(
+        hass,
+        ISSUE_NEW_AGENT,
+        entry,
+        {
+            code: {"name": agent.name or code}
+            for code, agent in data.untracked.items()
+            if agent.created_at is not None and agent.created_at > entry.created_at
+        },
+    )
+    credits_id = issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, credits_id)
+    balance = data.account.credit_balance
+    if issue is not None and balance is not None:
+        needed = float((issue.translation_placeholders or {}).get("needed", "0"))
+        if balance >= needed:
+            ir.async_delete_issue(hass, DOMAIN, credits_id)
+
+
+@callback
+def async_raise_insufficient_credits(
+    hass: HomeAssistant, entry: ConfigEntry, needed: int
+) -> None:
+    """Tell the user the account needs a top-up, and how many credits it needs."""
     ir.async_create_issue(
         hass,
         DOMAIN,
-        insufficient_credits_issue_id(entry.entry_id),
+        issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id),
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         learn_more_url=TOP_UP_URL,
         translation_key=ISSUE_INSUFFICIENT_CREDITS,
-        translation_placeholders={"account": entry.title},
+        translation_placeholders={"account": entry.title, "needed": str(needed)},
     )
 
 
-@callback
-def async_clear_insufficient_credits(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Withdraw the out-of-credits issue once credits were spent successfully."""
-    ir.async_delete_issue(hass, DOMAIN, insufficient_credits_issue_id(entry.entry_id))
+class AgentRepairFlow(RepairsFlow):
+    """Confirm, then remove a deleted agent or add a new one."""
 
-
-class DeletedAgentRepairFlow(RepairsFlow):
-    """Offer to remove an agent that no longer exists on bitHuman."""
-
-    def __init__(self, entry_id: str, subentry_id: str, name: str, code: str) -> None:
-        """Remember which subentry the issue is about."""
-        self._entry_id = entry_id
-        self._subentry_id = subentry_id
-        self._placeholders = {"name": name, "code": code}
+    def __init__(self, kind: str, data: dict[str, str]) -> None:
+        """Remember which agent of which entry the issue is about."""
+        self._kind = kind
+        self._data = data
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -96,28 +170,47 @@ class DeletedAgentRepairFlow(RepairsFlow):
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
-        """Remove the agent's subentry, and so its device, once confirmed."""
-        if user_input is not None:
-            entry = self.hass.config_entries.async_get_entry(self._entry_id)
-            if entry is not None and self._subentry_id in entry.subentries:
-                self.hass.config_entries.async_remove_subentry(entry, self._subentry_id)
-            return self.async_create_entry(data={})
-        return self.async_show_form(
-            step_id="confirm",
-            data_schema=vol.Schema({}),
-            description_placeholders=self._placeholders,
-        )
+        """Change the agent's subentry once confirmed."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id="confirm",
+                data_schema=vol.Schema({}),
+                description_placeholders={
+                    "name": self._data["name"],
+                    "code": self._data["code"],
+                },
+            )
+        entry = self.hass.config_entries.async_get_entry(self._data["entry_id"])
+        if entry is not None and self._kind == ISSUE_AGENT_DELETED:
+            if self._data["subentry_id"] in entry.subentries:
+                self.hass.config_entries.async_remove_subentry(
+                    entry, self._data["subentry_id"]
+                )
+        elif entry is not None and not any(
+            subentry.unique_id == self._data["code"]
+            for subentry in entry.subentries.values()
+        ):
+            self.hass.config_entries.async_add_subentry(
+                entry,
+                ConfigSubentry(
+                    data=MappingProxyType({CONF_AGENT_CODE: self._data["code"]}),
+                    subentry_type=SUBENTRY_TYPE_AGENT,
+                    title=self._data["name"],
+                    unique_id=self._data["code"],
+                ),
+            )
+        return self.async_create_entry(data={})
 
 
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
     """Create the fix flow for a fixable bitHuman issue."""
-    if data is None or not issue_id.startswith(ISSUE_AGENT_DELETED):
-        return ConfirmRepairFlow()
-    return DeletedAgentRepairFlow(
-        str(data["entry_id"]),
-        str(data["subentry_id"]),
-        str(data["name"]),
-        str(data["code"]),
+    kind = (
+        ISSUE_AGENT_DELETED
+        if issue_id.startswith(ISSUE_AGENT_DELETED)
+        else ISSUE_NEW_AGENT
+    )
+    return AgentRepairFlow(
+        kind, {key: str(value) for key, value in (data or {}).items()}
     )

@@ -1,4 +1,4 @@
-"""Sensors: each agent's generation and dynamics, the account's credits."""
+"""Sensors: each agent's generation and dynamics; the account's credits and sessions."""
 
 from __future__ import annotations
 
@@ -17,14 +17,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .api import Account, Agent, AgentStatus, Dynamics
-from .coordinator import BithumanConfigEntry
-from .dynamics_state import DynamicsState, dynamics_state
-from .entity import (
-    BithumanAccountEntity,
-    BithumanAgentEntity,
-    async_setup_agent_entities,
-)
+from .api import Agent, AgentStatus, Dynamics, DynamicsState
+from .coordinator import BithumanConfigEntry, BithumanData
+from .entity import BithumanAccountEntity, BithumanAgentEntity, add_agent_entities
 
 PARALLEL_UPDATES = 0
 
@@ -34,8 +29,8 @@ class BithumanAgentSensorEntityDescription(SensorEntityDescription):
     """Describes a sensor of an agent."""
 
     value_fn: Callable[[Agent, Dynamics | None], StateType]
-    attributes_fn: Callable[[Dynamics | None], Mapping[str, Any] | None] = lambda _: (
-        None
+    attributes_fn: Callable[[Agent, Dynamics | None], Mapping[str, Any] | None] = (
+        lambda _agent, _dynamics: None
     )
 
 
@@ -43,23 +38,9 @@ class BithumanAgentSensorEntityDescription(SensorEntityDescription):
 class BithumanAccountSensorEntityDescription(SensorEntityDescription):
     """Describes a sensor of the account."""
 
-    value_fn: Callable[[Account], StateType]
-
-
-def _progress(agent: Agent, _: Dynamics | None) -> float | None:
-    return None if agent.progress is None else round(agent.progress * 100, 1)
-
-
-def _dynamics_status(_: Agent, dynamics: Dynamics | None) -> str | None:
-    return dynamics_state(dynamics) if dynamics else None
-
-
-def _gesture_count(_: Agent, dynamics: Dynamics | None) -> int | None:
-    return None if dynamics is None else len(dynamics.gesture_names)
-
-
-def _gesture_attributes(dynamics: Dynamics | None) -> Mapping[str, Any] | None:
-    return None if dynamics is None else {"gestures": dynamics.gesture_names}
+    value_fn: Callable[[BithumanData], StateType]
+    # Sensors of the live sessions, which are read on their own.
+    needs_sessions: bool = False
 
 
 AGENT_SENSORS: tuple[BithumanAgentSensorEntityDescription, ...] = (
@@ -69,6 +50,11 @@ AGENT_SENSORS: tuple[BithumanAgentSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in AgentStatus],
         value_fn=lambda agent, _: agent.known_status,
+        attributes_fn=lambda agent, _: (
+            {"error_message": agent.error_message}
+            if agent.known_status is AgentStatus.FAILED
+            else None
+        ),
     ),
     BithumanAgentSensorEntityDescription(
         key="generation_progress",
@@ -77,20 +63,26 @@ AGENT_SENSORS: tuple[BithumanAgentSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_progress,
+        value_fn=lambda agent, _: (
+            None if agent.progress is None else round(agent.progress * 100, 1)
+        ),
     ),
     BithumanAgentSensorEntityDescription(
         key="dynamics_status",
         translation_key="dynamics_status",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in DynamicsState],
-        value_fn=_dynamics_status,
+        value_fn=lambda _, dynamics: dynamics.state if dynamics else None,
     ),
     BithumanAgentSensorEntityDescription(
         key="gestures",
         translation_key="gestures",
-        value_fn=_gesture_count,
-        attributes_fn=_gesture_attributes,
+        value_fn=lambda _, dynamics: (
+            None if dynamics is None else len(dynamics.gesture_names)
+        ),
+        attributes_fn=lambda _, dynamics: (
+            None if dynamics is None else {"gestures": dynamics.gesture_names}
+        ),
     ),
 )
 
@@ -98,16 +90,46 @@ ACCOUNT_SENSORS: tuple[BithumanAccountSensorEntityDescription, ...] = (
     BithumanAccountSensorEntityDescription(
         key="credit_balance",
         translation_key="credit_balance",
-        native_unit_of_measurement="credits",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda account: account.credit_balance,
+        value_fn=lambda data: data.account.credit_balance,
     ),
     BithumanAccountSensorEntityDescription(
         key="plan",
         translation_key="plan",
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda account: account.plan,
+        value_fn=lambda data: data.account.plan,
+    ),
+    BithumanAccountSensorEntityDescription(
+        key="live_sessions",
+        translation_key="live_sessions",
+        state_class=SensorStateClass.MEASUREMENT,
+        needs_sessions=True,
+        value_fn=lambda data: (
+            data.sessions.active_count
+            if data.sessions and data.sessions.active_count is not None
+            else None
+        ),
+    ),
+    BithumanAccountSensorEntityDescription(
+        key="credit_burn_rate",
+        translation_key="credit_burn_rate",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        needs_sessions=True,
+        value_fn=lambda data: (
+            data.sessions.live_burn_rate_cr_per_min if data.sessions else None
+        ),
+    ),
+    BithumanAccountSensorEntityDescription(
+        key="credits_this_hour",
+        translation_key="credits_this_hour",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        needs_sessions=True,
+        value_fn=lambda data: (
+            data.sessions.credits_this_hour if data.sessions else None
+        ),
     ),
 )
 
@@ -123,8 +145,7 @@ async def async_setup_entry(
         BithumanAccountSensor(coordinator, description)
         for description in ACCOUNT_SENSORS
     )
-
-    await async_setup_agent_entities(
+    add_agent_entities(
         entry,
         async_add_entities,
         lambda coordinator, code: [
@@ -146,8 +167,8 @@ class BithumanAgentSensor(BithumanAgentEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Return extra attributes (the gesture names for Gestures)."""
-        return self.entity_description.attributes_fn(self.dynamics)
+        """Return the description's attributes (gesture names, failure reason)."""
+        return self.entity_description.attributes_fn(self.agent, self.dynamics)
 
 
 class BithumanAccountSensor(BithumanAccountEntity, SensorEntity):
@@ -156,6 +177,14 @@ class BithumanAccountSensor(BithumanAccountEntity, SensorEntity):
     entity_description: BithumanAccountSensorEntityDescription
 
     @property
+    def available(self) -> bool:
+        """Session sensors are unavailable while the sessions cannot be read."""
+        return super().available and (
+            not self.entity_description.needs_sessions
+            or self.coordinator.data.sessions is not None
+        )
+
+    @property
     def native_value(self) -> StateType:
         """Return the sensor's value."""
-        return self.entity_description.value_fn(self.coordinator.data.account)
+        return self.entity_description.value_fn(self.coordinator.data)

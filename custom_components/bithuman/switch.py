@@ -6,32 +6,22 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from .actions import async_set_dynamics_enabled
-from .coordinator import BithumanConfigEntry
-from .entity import BithumanAgentEntity, async_setup_agent_entities
+from .entity import BithumanAgentEntity, agent_platform
 
 PARALLEL_UPDATES = 1
 
 DYNAMICS_SWITCH = SwitchEntityDescription(key="dynamics", translation_key="dynamics")
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: BithumanConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up each agent's Dynamics switch."""
-    await async_setup_agent_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, code: [
-            BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)
-        ],
-    )
+async_setup_entry = agent_platform(
+    lambda coordinator, code: [
+        BithumanDynamicsSwitch(coordinator, code, DYNAMICS_SWITCH)
+    ]
+)
 
 
 class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
@@ -39,7 +29,7 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
 
     The API does not always report which model is active, so the state is
     the API's when it gives one and otherwise the last state set from here,
-    restored across restarts.
+    restored across restarts (and then marked as assumed).
     """
 
     _last_set: bool | None = None
@@ -62,16 +52,26 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
         super()._handle_coordinator_update()
 
     @property
+    def _reported(self) -> bool | None:
+        """Return what the API says, if it says anything."""
+        dynamics = self.dynamics
+        if dynamics is not None and dynamics.enabled is not None:
+            return dynamics.enabled
+        agent = self.coordinator.data.agents.get(self.code)
+        return agent.dynamics_enabled if agent else None
+
+    @property
+    def assumed_state(self) -> bool:
+        """Return True while the state is the last one set, not the API's."""
+        return self._pending is None and self._reported is None
+
+    @property
     def is_on(self) -> bool | None:
         """Return whether the dynamics model is the active one."""
         if self._pending is not None:
             return self._pending
-        dynamics = self.dynamics
-        if dynamics is not None and dynamics.enabled is not None:
-            return dynamics.enabled
-        if (reported := self.agent.dynamics_enabled) is not None:
-            return reported
-        return self._last_set
+        reported = self._reported
+        return self._last_set if reported is None else reported
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch the agent to its dynamics model."""
@@ -83,7 +83,7 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
 
     async def _async_set(self, enabled: bool) -> None:
         await async_set_dynamics_enabled(
-            self.hass, self.coordinator.config_entry, self.code, enabled
+            self.coordinator.config_entry, self.code, enabled
         )
         self._last_set = self._pending = enabled
         self.async_write_ha_state()

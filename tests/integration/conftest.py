@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+import json
+from pathlib import Path
+import string
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from unittest.mock import AsyncMock, patch
@@ -14,6 +17,9 @@ from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 import jwt
 from livekit import api, rtc
 from livekit.protocol.models import ParticipantInfo, Room
@@ -27,7 +33,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from bithuman_simulator import ManualClock
 from custom_components.bithuman import PLATFORMS
-from custom_components.bithuman.api import RetryPolicy
 from custom_components.bithuman.const import (
     CONF_AGENT_CODE,
     CONF_API_SECRET,
@@ -57,6 +62,72 @@ OTHER_EMAIL = "grace@example.com"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+_EXCEPTIONS: dict[str, Any] = json.loads(
+    (
+        Path(__file__).parents[2]
+        / "custom_components"
+        / "bithuman"
+        / "translations"
+        / "en.json"
+    ).read_text(encoding="utf-8")
+)["exceptions"]
+
+
+@pytest.fixture(autouse=True)
+def errors_are_translated() -> Generator[None]:
+    """Every error the integration raises, in any test, has its text in en.json.
+
+    And every blank of that text is filled: nothing reaches a user as a key
+    name or with a hole in it.
+    """
+    raised: list[HomeAssistantError] = []
+    original = HomeAssistantError.__init__
+
+    def record(self: HomeAssistantError, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.translation_domain == DOMAIN:
+            raised.append(self)
+
+    with patch.object(HomeAssistantError, "__init__", record):
+        yield
+    for err in raised:
+        assert err.translation_key in _EXCEPTIONS, err.translation_key
+        text = _EXCEPTIONS[err.translation_key]["message"]
+        wanted = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        given = set(err.translation_placeholders or {})
+        assert wanted <= given, f"{err.translation_key}: {wanted - given} not filled"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of tests that need Home Assistant's real clock."""
+    config.addinivalue_line(
+        "markers", "real_time: run on the real clock (real timeouts); no `advance`"
+    )
+
+
+@pytest.fixture(autouse=True)
+def clocks_agree(request: pytest.FixtureRequest, sim_clock: ManualClock) -> None:
+    """Home Assistant's clock reads the simulator's, as real clocks would agree.
+
+    It freezes Home Assistant's clock first thing (tests move both with
+    `advance`), so that tokens, entries and records all date from the same
+    time; tests of real timeouts are marked `real_time` and keep the real
+    clock.
+    """
+    if request.node.get_closest_marker("real_time") is None:
+        freezer: FrozenDateTimeFactory = request.getfixturevalue("freezer")
+        freezer.move_to(datetime.fromtimestamp(sim_clock.now(), UTC))
+
+
+@pytest.fixture(autouse=True)
+async def core_integration(hass: HomeAssistant) -> None:
+    """Set up `homeassistant`, always loaded in a real Home Assistant.
+
+    Assist's conversation agent (pulled in by the satellites) needs it.
+    """
+    assert await async_setup_component(hass, "homeassistant", {})
 
 
 @pytest.fixture
@@ -174,12 +245,24 @@ async def init_integration(
     return entry
 
 
+def agent_device(hass: HomeAssistant, code: str) -> dr.DeviceEntry | None:
+    """Return the device of a bitHuman agent (or of the account, by user id)."""
+    registry = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        device = registry.async_get_device_by_identifier((DOMAIN, code), entry.entry_id)
+        if isinstance(device, dr.DeviceEntry):
+            return device
+    return None
+
+
 type Advance = Callable[[float], Awaitable[None]]
 
 
 @pytest.fixture
 def advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim_clock: ManualClock
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sim_clock: ManualClock,
 ) -> Advance:
     """Move Home Assistant's and the simulator's clocks on together."""
 
@@ -206,9 +289,9 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 #   twirp protocol (protobuf in and out, JSON errors) for ListRooms and
 #   ListParticipants, checking each call's token as LiveKit does; the real
 #   `livekit.api` client talks to it over HTTP;
-# - `rtc_rooms` replaces only `livekit.rtc.Room`, at the integration's seam
-#   `create_rtc_room`, with a stand-in that records the join, the RPC and the
-#   leave (joining a room needs a real LiveKit server with WebRTC).
+# - `rtc_rooms` replaces only `livekit.rtc.Room` with a stand-in that records
+#   the join, the RPC and the leave (joining a room needs a real LiveKit
+#   server with WebRTC).
 
 LIVEKIT_API_KEY = "APIintegrationKey"
 LIVEKIT_API_SECRET = "lk-integration-secret-7c2e9f1a4b8d5e3f"
@@ -457,23 +540,23 @@ class RtcRooms:
 def rtc_rooms() -> Generator[RtcRooms]:
     """Replace `livekit.rtc.Room` at the integration's seam with stand-ins."""
     rooms = RtcRooms()
-    with patch(
-        "custom_components.bithuman.livekit.create_rtc_room", side_effect=rooms.new_room
-    ):
+    with patch("livekit.rtc.Room", side_effect=rooms.new_room):
         yield rooms
 
 
 @pytest.fixture(autouse=True)
-def retry_on_simulated_time(sim_clock: ManualClock) -> Generator[None]:
-    """Let the client's backoff and Retry-After waits pass on the simulator's clock.
+def retry_on_simulated_time(sim_clock: ManualClock) -> Generator[list[float]]:
+    """Let the client's waits (backoff, Retry-After) pass on the simulator's clock.
 
-    The waits are real `asyncio.sleep`s in production; here they move the
-    simulator's clock instead, so a test can check that nothing was asked
-    before `Retry-After` without waiting for it.
+    They are real sleeps in production; here they move the simulator's clock
+    instead, so a test can check that nothing was asked before `Retry-After`
+    without waiting for it. Yields the waits, in order.
     """
+    waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
+        waits.append(seconds)
         sim_clock.advance(seconds)
 
-    with patch("custom_components.bithuman.RETRY_POLICY", RetryPolicy(sleep=sleep)):
-        yield
+    with patch("custom_components.bithuman.api.retry.sleep", sleep):
+        yield waits

@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -94,10 +94,33 @@ async def test_gesture_buttons_follow_the_gestures(
 
 
 async def test_gesture_button_without_livekit(
-    hass: HomeAssistant, init_integration: MockConfigEntry
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """Pressing a gesture with no LiveKit options says where to set them."""
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await _press(hass, "button.front_door_mini_wave_hello")
-    assert exc_info.value.translation_key == "livekit_not_configured"
-    assert "Configure" in str(exc_info.value)
+    """Without the LiveKit options a gesture could only fail: it is unavailable."""
+    assert hass.states.get("button.front_door_mini_wave_hello").state == "unavailable"
+
+
+async def test_generate_dynamics_refused_while_generating_or_failed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A second press while a generation runs is refused: nothing charged twice."""
+    await _press(hass, "button.kitchen_generate_dynamics")
+    await advance(5)
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await _press(hass, "button.kitchen_generate_dynamics")
+    assert exc_info.value.translation_key == "dynamics_generating"
+    assert [charge.amount for charge in simulator.charges(USER_ID)] == [250]
+
+
+async def test_end_session_button(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """End session closes the agent's live room; the agent stops billing."""
+    assert hass.states.get("binary_sensor.front_door_live").state == "on"
+    await _press(hass, "button.front_door_end_session")
+    await hass.async_block_till_done()
+    assert simulator.agent(FRONT_DOOR).live_rooms == []
+    assert hass.states.get("binary_sensor.front_door_live").state == "off"

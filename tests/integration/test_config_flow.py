@@ -1,35 +1,45 @@
-"""Tests of the bitHuman config flow, agent subentry flow and options flow.
+"""Tests of the bitHuman setup: config flow, "Add agent" and the LiveKit options.
 
-The bitHuman API is the simulator, reached over real HTTP on 127.0.0.1 through
-Home Assistant's shared session. No LiveKit server exists on this machine: the
-LiveKit check runs against a tiny local aiohttp server answering the twirp
-endpoint, and is mocked at its boundary only to raise an unexpected error.
+The bitHuman API is the simulator and LiveKit the RoomService stand-in of
+conftest, both reached over real HTTP through Home Assistant's shared session.
+Only the "unexpected error" paths patch a call to raise. Each error table row
+is what bitHuman (or LiveKit) does and what the user types, against the errors
+or the abort reason the user sees. Forms are read as the frontend receives
+them (`probatio.to_field_list`), so "suggested value" and "default" mean what
+the dialog shows.
 """
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 import json
-import logging
 from pathlib import Path
-import re
 import socket
 from typing import TYPE_CHECKING, Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import patch
 
-from aiohttp import web
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from livekit import api
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+)
+import probatio
 import pytest
 
-from bithuman_simulator.faults import Fault
-from bithuman_simulator.server import SimulatorServer
-from custom_components.bithuman import config_flow, livekit_check
+from bithuman_simulator import REMOVE, Fault, Simulator, SimulatorServer
+from bithuman_simulator.faults import OutageMode
+from custom_components.bithuman import livekit_check
+from custom_components.bithuman.api import BithumanClient
 from custom_components.bithuman.const import (
+    API_KEYS_URL,
     CONF_ADVANCED,
     CONF_AGENT_CODE,
     CONF_AGENTS,
@@ -42,1582 +52,1440 @@ from custom_components.bithuman.const import (
     DEFAULT_API_URL,
     DEFAULT_AVATAR_IDENTITY,
     DOMAIN,
+    LIBRARY_URL,
     SUBENTRY_TYPE_AGENT,
 )
-from custom_components.bithuman.livekit_check import (
-    LiveKitAuthError,
-    LiveKitConnectionError,
-    async_check_livekit,
-)
+from custom_components.bithuman.schedule import STEADY
 from tests.integration.conftest import (
     ACCOUNT_KEY,
     EMAIL,
+    FRONT_DOOR,
+    KITCHEN,
+    LIVEKIT_API_KEY,
+    LIVEKIT_API_SECRET,
+    OTHER_ACCOUNT_KEY,
+    OTHER_EMAIL,
+    OTHER_USER_ID,
     USER_ID,
+    Advance,
+    LiveKitServer,
+    agent_device,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-    from bithuman_simulator.simulator import Simulator
+    from bithuman_simulator import ManualClock
 
-TRANSLATIONS = json.loads(
+type EntryFactory = Callable[..., MockConfigEntry]
+
+NEW_SECRET = "sk_integration_rotated_7e5d1c"
+UNKNOWN_SECRET = "sk_integration_nobody_has_this_0a0a"
+NEW_AGENT = "A10000003"
+LINE_BREAK_SECRET = "sk_integration\nsecret"
+BLANK = "   "
+WRONG_LIVEKIT_SECRET = "lk-wrong-secret-0000000000000000000000"
+STRINGS = json.loads(
     (
-        Path(__file__).parents[2]
-        / "custom_components"
-        / "bithuman"
-        / "translations"
-        / "en.json"
+        Path(__file__).parents[2] / "custom_components/bithuman/translations/en.json"
     ).read_text(encoding="utf-8")
 )
-ROTATED_KEY = "sk_integration_rotated_7e5d1c"
-LIVEKIT_KEY = "APIlivekitkey"
-LIVEKIT_SIGNING_KEY = "livekit_secret_do_not_leak_0c2f_9a8b7c6d5e"
-LISTROOMS_PATH = "/twirp/livekit.RoomService/ListRooms"
-
-pytestmark = pytest.mark.usefixtures("mock_setup_entry")
+# Where each flow's errors and abort reasons are translated.
+CONFIG = STRINGS["config"]
+ADD_AGENT = STRINGS["config_subentries"][SUBENTRY_TYPE_AGENT]
+OPTIONS = STRINGS["options"]
 
 
-# Helpers
+# Reading what the user sees
 
 
-def _user_input(secret: str, url: str) -> dict[str, Any]:
-    """Return the user step's input: a secret and the API URL in its section."""
-    return {CONF_API_SECRET: secret, CONF_ADVANCED: {CONF_API_URL: url}}
+def assert_form(
+    result: Any,
+    step_id: str,
+    errors: dict[str, str] | None = None,
+    *,
+    strings: dict[str, Any] = CONFIG,
+) -> None:
+    """Assert the flow shows the form `step_id` with `errors`, each translated."""
+    assert result["type"] is FlowResultType.FORM, result
+    assert result["step_id"] == step_id
+    assert (result["errors"] or {}) == (errors or {})
+    for error in (errors or {}).values():
+        assert error in strings["error"], f"{error} is not translated"
 
 
-def _schema_keys(result: FlowResult) -> list[str]:
-    """Return the top-level field names of a form."""
-    return [str(key) for key in result["data_schema"].schema]
+def assert_abort(result: Any, reason: str, *, strings: dict[str, Any] = CONFIG) -> None:
+    """Assert the flow aborted with `reason`, which is translated."""
+    assert result["type"] is FlowResultType.ABORT, result
+    assert result["reason"] == reason
+    assert reason in strings["abort"], f"{reason} is not translated"
 
 
-def _marker(result: FlowResult, name: str) -> Any:
-    """Return the schema marker of a field."""
-    return next(key for key in result["data_schema"].schema if str(key) == name)
+def form_fields(result: Any) -> dict[str, dict[str, Any]]:
+    """Return the form's fields as the frontend gets them, by name.
+
+    A field inside a section is named "section.field"; the section itself is
+    there too, by its name.
+    """
+    fields: dict[str, dict[str, Any]] = {}
+
+    def collect(items: list[dict[str, Any]], prefix: str) -> None:
+        for item in items:
+            fields[prefix + item["name"]] = item
+            if item.get("type") == "expandable":
+                collect(item["schema"], f"{prefix}{item['name']}.")
+
+    collect(
+        probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        ),
+        "",
+    )
+    return fields
 
 
-def _selector_options(result: FlowResult, name: str) -> list[dict[str, str]]:
-    """Return the options of a select field."""
-    return result["data_schema"].schema[_marker(result, name)].config["options"]
+def suggested(result: Any) -> dict[str, Any]:
+    """Return the value the form pre-fills in each field that has one."""
+    return {
+        name: item["description"]["suggested_value"]
+        for name, item in form_fields(result).items()
+        if "suggested_value" in item.get("description", {})
+    }
 
 
-def _closed_port_url() -> str:
-    """Return an http URL on 127.0.0.1 where nothing listens."""
+def choices(result: Any, name: str) -> list[dict[str, str]]:
+    """Return the options of the select field `name`."""
+    return form_fields(result)[name]["selector"]["select"]["options"]
+
+
+def closed_port_url(scheme: str = "http") -> str:
+    """Return a URL on 127.0.0.1 where nothing listens."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"{scheme}://127.0.0.1:{port}"
 
 
-async def _start_user_flow(hass: HomeAssistant) -> FlowResult:
+def unavailable_entities(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
+    """Return the entities of the entry that show as unavailable."""
+    return {
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(
+            er.async_get(hass), entry.entry_id
+        )
+        if (state := hass.states.get(entity.entity_id)) is None
+        or state.state == STATE_UNAVAILABLE
+    }
+
+
+# Driving the flows
+
+
+def credentials(secret: str | None, url: str) -> dict[str, Any]:
+    """Return what the user types in the sign-in form (no secret: left blank)."""
+    typed: dict[str, Any] = {CONF_ADVANCED: {CONF_API_URL: url}}
+    if secret is not None:
+        typed[CONF_API_SECRET] = secret
+    return typed
+
+
+async def start_setup(hass: HomeAssistant) -> ConfigFlowResult:
+    """Open "Add integration" for bitHuman."""
     return await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
 
 
-async def _start_subentry_flow(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
+async def submit(
+    hass: HomeAssistant, result: Any, user_input: dict[str, Any]
+) -> ConfigFlowResult:
+    """Submit a config flow form."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def sign_in(hass: HomeAssistant, secret: str, url: str) -> ConfigFlowResult:
+    """Open "Add integration" and submit a secret and an API URL."""
+    return await submit(hass, await start_setup(hass), credentials(secret, url))
+
+
+def reauth_flow(hass: HomeAssistant) -> Any:
+    """Return the one reauth flow in progress."""
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    return flows[0]
+
+
+async def start_add_agent(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
+    """Open "Add agent" on the entry."""
     return await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_TYPE_AGENT), context={"source": SOURCE_USER}
     )
 
 
-@pytest.fixture
-def add_agents(simulator: Simulator, account: str) -> Callable[..., list[str]]:
-    """Return a helper adding agents named "Agent N" (code AGN) to the account."""
-
-    def add(count: int, *, start: int = 1) -> list[str]:
-        codes = []
-        for number in range(start, start + count):
-            code = f"AG{number:04d}"
-            simulator.add_agent(account, code=code, name=f"Agent {number}")
-            codes.append(code)
-        return codes
-
-    return add
+async def submit_agent(hass: HomeAssistant, result: Any, code: str) -> Any:
+    """Choose or type an agent code in "Add agent"."""
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_AGENT_CODE: code}
+    )
 
 
-# A tiny LiveKit stand-in: the twirp ListRooms endpoint only.
+async def start_options(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
+    """Open the entry's options."""
+    return await hass.config_entries.options.async_init(entry.entry_id)
 
 
-@dataclass
-class LiveKitStub:
-    """Answers POST /twirp/livekit.RoomService/ListRooms as scripted."""
+async def submit_options(
+    hass: HomeAssistant, result: Any, user_input: dict[str, Any]
+) -> Any:
+    """Submit the options form."""
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
 
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "application/protobuf"
-    hold: asyncio.Event | None = None
-    answered: asyncio.Event = field(default_factory=asyncio.Event)
-    url: str = ""
-    requests: list[dict[str, str]] = field(default_factory=list)
 
-    async def handle(self, request: web.Request) -> web.Response:
-        """Answer the scripted reply."""
-        self.requests.append(
-            {
-                "path": request.path,
-                "authorization": request.headers.get("Authorization", ""),
-                "content_type": request.headers.get("Content-Type", ""),
-            }
-        )
-        await request.read()
-        if self.hold is not None:
-            await self.hold.wait()
-        self.answered.set()
-        return web.Response(
-            status=self.status, body=self.body, content_type=self.content_type
-        )
-
-    def reject(self) -> None:
-        """Answer like LiveKit does to a token it does not accept."""
-        self.status = 401
-        self.content_type = "application/json"
-        self.body = json.dumps(
-            {"code": "unauthenticated", "msg": "invalid API key"}
-        ).encode()
+def livekit_input(
+    url: str, key: str = LIVEKIT_API_KEY, secret: str = LIVEKIT_API_SECRET
+) -> dict[str, str]:
+    """Return a complete LiveKit connection as typed in the options."""
+    return {
+        CONF_LIVEKIT_URL: url,
+        CONF_LIVEKIT_API_KEY: key,
+        CONF_LIVEKIT_API_SECRET: secret,
+    }
 
 
 @pytest.fixture
-async def livekit_server(socket_enabled: None) -> AsyncIterator[LiveKitStub]:
-    """Serve a LiveKit twirp stub on 127.0.0.1."""
-    stub = LiveKitStub(body=api.ListRoomsResponse().SerializeToString())
-    app = web.Application()
-    app.router.add_post(LISTROOMS_PATH, stub.handle)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    stub.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    yield stub
-    await runner.cleanup()
+def entry(config_entry_factory: EntryFactory, hass: HomeAssistant) -> MockConfigEntry:
+    """Return a stored entry of the main account tracking Front Door, not set up."""
+    stored = config_entry_factory(agents={FRONT_DOOR: "Front Door"})
+    stored.add_to_hass(hass)
+    return stored
 
 
-# User step and agents step
+@pytest.fixture
+async def second_api_url(simulator: Simulator) -> AsyncIterator[str]:
+    """Serve the same simulator (same accounts) on a second address."""
+    async with SimulatorServer(simulator) as server:
+        yield server.url
+
+
+@pytest.fixture
+async def foreign_api_url(sim_clock: ManualClock) -> AsyncIterator[str]:
+    """Serve another bitHuman where the main secret belongs to another account."""
+    foreign = Simulator(clock=sim_clock)
+    foreign.add_account(ACCOUNT_KEY, user_id=OTHER_USER_ID, email=OTHER_EMAIL)
+    async with SimulatorServer(foreign) as server:
+        yield server.url
+
+
+# What can go wrong when a secret is checked: the rows of the error tables.
+
+type Arrange = Callable[[Simulator], object]
+
+
+def _as_it_is(simulator: Simulator) -> None:
+    """Leave the simulator as it is."""
+
+
+def _revoked(simulator: Simulator) -> None:
+    simulator.revoke_secret(ACCOUNT_KEY)
+
+
+def _suspended(http_status: int) -> Arrange:
+    return lambda sim: sim.set_account_status(
+        USER_ID, "suspended", http_status=http_status
+    )
+
+
+def _fault(**kwargs: Any) -> Arrange:
+    return lambda sim: sim.add_fault(Fault(**kwargs))
+
+
+def _outage(mode: OutageMode) -> Arrange:
+    return lambda sim: sim.set_outage(True, mode)
+
+
+@dataclass(frozen=True)
+class SignInCase:
+    """What bitHuman does and what the user types, and the errors shown.
+
+    `url` may name "{simulator}" (the simulator's address) or "{closed}" (an
+    address where nothing listens).
+    """
+
+    errors: dict[str, str]
+    arrange: Arrange = _as_it_is
+    secret: str = ACCOUNT_KEY
+    url: str = "{simulator}"
+
+    def typed_url(self, simulator_url: str) -> str:
+        """Return the API URL the user types."""
+        return self.url.format(simulator=simulator_url, closed=closed_port_url())
+
+
+def sign_in_case(
+    case_id: str,
+    errors: dict[str, str],
+    arrange: Arrange = _as_it_is,
+    *,
+    secret: str = ACCOUNT_KEY,
+    url: str = "{simulator}",
+) -> Any:
+    """Return one row of a sign-in error table."""
+    return pytest.param(SignInCase(errors, arrange, secret, url), id=case_id)
+
+
+SECRET_REJECTED = {CONF_API_SECRET: "invalid_auth"}
+SUSPENDED = {"base": "account_suspended"}
+CANNOT_CONNECT = {"base": "cannot_connect"}
+INVALID_URL = {"base": "invalid_url"}
+
+# Every form that checks a typed secret against the API shows these.
+SECRET_CHECK_FAILURES = [
+    sign_in_case("unknown-secret", SECRET_REJECTED, secret=UNKNOWN_SECRET),
+    sign_in_case("revoked-secret", SECRET_REJECTED, _revoked),
+    sign_in_case("line-break-in-secret", SECRET_REJECTED, secret=LINE_BREAK_SECRET),
+    sign_in_case(
+        "validate-says-invalid",
+        SECRET_REJECTED,
+        _fault(path="/v1/validate", patch={"valid": False}),
+    ),
+    sign_in_case("suspended-401", SUSPENDED, _suspended(401)),
+    sign_in_case("suspended-403", SUSPENDED, _suspended(403)),
+    sign_in_case("connection-dropped", CANNOT_CONNECT, _outage("drop")),
+    sign_in_case("api-unavailable", CANNOT_CONNECT, _outage("503")),
+    sign_in_case(
+        "validate-fails", CANNOT_CONNECT, _fault(path="/v1/validate", status=500)
+    ),
+    sign_in_case(
+        "account-read-fails", CANNOT_CONNECT, _fault(path="/v1/me", status=500)
+    ),
+    sign_in_case(
+        "account-not-json", CANNOT_CONNECT, _fault(path="/v1/me", malformed="html")
+    ),
+    sign_in_case(
+        "rate-limited-for-long",
+        CANNOT_CONNECT,
+        _fault(path="/v1/validate", status=429, retry_after=120),
+    ),
+]
+BLANK_SECRET = sign_in_case("blank-secret", SECRET_REJECTED, secret=BLANK)
+# The forms with an API URL field add these.
+URL_FAILURES = [
+    sign_in_case("not-http", INVALID_URL, url="ftp://{simulator}"),
+    sign_in_case("not-a-url", INVALID_URL, url="not a url"),
+    sign_in_case("no-host", INVALID_URL, url="http://"),
+    sign_in_case("unparsable", INVALID_URL, url="http://[::1"),
+    sign_in_case("nothing-listens", CANNOT_CONNECT, url="{closed}"),
+    sign_in_case("not-the-api", CANNOT_CONNECT, url="{simulator}/not-the-api"),
+]
+
+
+# Step "user" and step "agents"
+
+
+async def test_setup_asks_for_the_secret_with_the_api_url_folded_away(
+    hass: HomeAssistant,
+) -> None:
+    """The first form: a password field and the API URL in a collapsed section."""
+    result = await start_setup(hass)
+
+    assert_form(result, "user")
+    fields = form_fields(result)
+    assert fields[CONF_API_SECRET]["selector"]["text"]["type"] == "password"
+    assert fields[CONF_API_SECRET]["required"] is True
+    assert fields[CONF_ADVANCED]["expanded"] is False
+    assert fields[f"{CONF_ADVANCED}.{CONF_API_URL}"]["default"] == DEFAULT_API_URL
+    assert suggested(result) == {}
+    assert result["description_placeholders"] == {"api_keys_url": API_KEYS_URL}
+
+
+@pytest.mark.usefixtures("agents")
+async def test_agents_step_lists_every_agent_by_name_and_code_all_chosen(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """After the secret: the account's agents, "Name (CODE)", all selected."""
+    result = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert_form(result, "agents")
+    assert result["last_step"] is True
+    assert sorted(choices(result, CONF_AGENTS), key=lambda o: o["value"]) == [
+        {"value": FRONT_DOOR, "label": f"Front Door ({FRONT_DOOR})"},
+        {"value": KITCHEN, "label": f"Kitchen ({KITCHEN})"},
+    ]
+    assert sorted(form_fields(result)[CONF_AGENTS]["default"]) == [FRONT_DOOR, KITCHEN]
+    assert result["description_placeholders"] == {
+        "account": EMAIL,
+        "agent_count": "2",
+        "library_url": LIBRARY_URL,
+    }
+
+
+@pytest.mark.usefixtures("agents", "mock_setup_entry")
+async def test_setup_creates_the_account_entry_with_every_agent(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """Keeping the default choice: an entry titled by email, a subentry per agent."""
+    result = await submit(hass, await sign_in(hass, ACCOUNT_KEY, simulator_url), {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == EMAIL
+    assert result["data"] == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
+    created = result["result"]
+    assert created.unique_id == USER_ID
+    assert sorted(
+        (sub.subentry_type, sub.unique_id, sub.title, dict(sub.data))
+        for sub in created.subentries.values()
+    ) == [
+        (SUBENTRY_TYPE_AGENT, FRONT_DOOR, "Front Door", {CONF_AGENT_CODE: FRONT_DOOR}),
+        (SUBENTRY_TYPE_AGENT, KITCHEN, "Kitchen", {CONF_AGENT_CODE: KITCHEN}),
+    ]
+
+
+@pytest.mark.usefixtures("agents", "mock_setup_entry")
+@pytest.mark.parametrize(
+    ("chosen", "added"),
+    [([KITCHEN], ["Kitchen"]), ([], [])],
+    ids=["one-agent", "no-agent"],
+)
+async def test_setup_adds_only_the_agents_chosen(
+    hass: HomeAssistant, simulator_url: str, chosen: list[str], added: list[str]
+) -> None:
+    """Agents cleared from the list are not added."""
+    agents_step = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+    result = await submit(hass, agents_step, {CONF_AGENTS: chosen})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert [sub.title for sub in result["result"].subentries.values()] == added
+
+
+@pytest.mark.usefixtures("account", "mock_setup_entry")
+async def test_account_without_agents_is_set_up_without_a_list(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """No agents: the agents step says 0 and has nothing to choose."""
+    agents_step = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert_form(agents_step, "agents")
+    assert form_fields(agents_step) == {}
+    assert agents_step["description_placeholders"]["agent_count"] == "0"
+    result = await submit(hass, agents_step, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].subentries == {}
+
+
+async def test_agents_step_lists_agents_of_every_page(
+    hass: HomeAssistant, simulator: Simulator, account: str, simulator_url: str
+) -> None:
+    """An account with more agents than one page holds: all are offered."""
+    for number in range(150):
+        simulator.add_agent(account, code=f"B{number:08d}", name=f"Agent {number}")
+
+    result = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert len(choices(result, CONF_AGENTS)) == 150
+    assert result["description_placeholders"]["agent_count"] == "150"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_agent_without_name_is_listed_and_added_by_code(
+    hass: HomeAssistant, simulator: Simulator, account: str, simulator_url: str
+) -> None:
+    """An agent bitHuman gives no name shows its code, in the list and as title."""
+    simulator.add_agent(account, code=NEW_AGENT)
+    simulator.override_agent_fields(NEW_AGENT, {"name": REMOVE})
+
+    agents_step = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+    assert choices(agents_step, CONF_AGENTS) == [
+        {"value": NEW_AGENT, "label": NEW_AGENT}
+    ]
+    result = await submit(hass, agents_step, {})
+    assert [sub.title for sub in result["result"].subentries.values()] == [NEW_AGENT]
+
+
+@pytest.mark.usefixtures("account", "mock_setup_entry")
+async def test_account_without_email_is_titled_bithuman(
+    hass: HomeAssistant, simulator: Simulator, simulator_url: str
+) -> None:
+    """/v1/me without an email: the entry is called "bitHuman"."""
+    simulator.add_fault(Fault(path="/v1/me", patch={"data.email": REMOVE}))
+
+    agents_step = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+    assert agents_step["description_placeholders"]["account"] == "bitHuman"
+    result = await submit(hass, agents_step, {})
+    assert result["title"] == "bitHuman"
+
+
+@pytest.mark.usefixtures("account", "mock_setup_entry")
+async def test_setup_stores_the_secret_and_url_without_stray_whitespace(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """Pasted values with spaces and a trailing slash are stored cleaned."""
+    agents_step = await sign_in(hass, f"  {ACCOUNT_KEY}\t", f" {simulator_url}/ ")
+    result = await submit(hass, agents_step, {})
+
+    assert result["data"] == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
 
 
 @pytest.mark.usefixtures("account")
-async def test_full_user_flow(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    simulator_url: str,
-    add_agents: Callable[..., list[str]],
-    mock_setup_entry: AsyncMock,
-) -> None:
-    """The user enters a secret, keeps two of three agents and gets an entry."""
-    add_agents(3)
-    result = await _start_user_flow(hass)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == {}
-    assert _schema_keys(result) == [CONF_API_SECRET, CONF_ADVANCED]
-    advanced = result["data_schema"].schema[_marker(result, CONF_ADVANCED)]
-    assert isinstance(advanced, section)
-    assert advanced.options == {"collapsed": True}
-    url_marker = next(iter(advanced.schema.schema))
-    assert str(url_marker) == CONF_API_URL
-    assert url_marker.default() == DEFAULT_API_URL
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(f"  {ACCOUNT_KEY}  ", f" {simulator_url}/ ")
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "agents"
-    assert result["description_placeholders"]["agent_count"] == "3"
-    assert result["description_placeholders"]["account"] == EMAIL
-    assert _marker(result, CONF_AGENTS).default() == ["AG0003", "AG0002", "AG0001"]
-    assert _selector_options(result, CONF_AGENTS) == [
-        {"value": "AG0003", "label": "Agent 3 (AG0003)"},
-        {"value": "AG0002", "label": "Agent 2 (AG0002)"},
-        {"value": "AG0001", "label": "Agent 1 (AG0001)"},
-    ]
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_AGENTS: ["AG0001", "AG0003"]}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == EMAIL
-    assert result["data"] == {
-        CONF_API_SECRET: ACCOUNT_KEY,
-        CONF_API_URL: simulator_url,
-    }
-    entry = result["result"]
-    assert entry.unique_id == USER_ID
-    assert sorted(
-        (sub.subentry_type, sub.unique_id, sub.title, dict(sub.data))
-        for sub in entry.subentries.values()
-    ) == [
-        (SUBENTRY_TYPE_AGENT, "AG0001", "Agent 1", {CONF_AGENT_CODE: "AG0001"}),
-        (SUBENTRY_TYPE_AGENT, "AG0003", "Agent 3", {CONF_AGENT_CODE: "AG0003"}),
-    ]
-    assert len(mock_setup_entry.mock_calls) == 1
-    # validate, me and one page of agents: nothing more.
-    assert simulator.count("POST", "/v1/validate") == 1
-    assert simulator.count("GET", "/v1/me") == 1
-    assert simulator.count("GET", "/v1/agents") == 1
-
-
-async def test_agents_all_selected_by_default(
-    hass: HomeAssistant,
-    simulator_url: str,
-    account: str,
-    add_agents: Callable[..., list[str]],
-) -> None:
-    """Submitting the agents step untouched adds every agent."""
-    add_agents(2)
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert {sub.unique_id for sub in result["result"].subentries.values()} == {
-        "AG0001",
-        "AG0002",
-    }
-
-
-async def test_agents_none_chosen(
-    hass: HomeAssistant,
-    simulator_url: str,
-    account: str,
-    add_agents: Callable[..., list[str]],
-) -> None:
-    """Clearing every agent still creates the account entry."""
-    add_agents(2)
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_AGENTS: []}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].subentries == {}
-
-
-async def test_account_without_agents(
-    hass: HomeAssistant, simulator_url: str, account: str
-) -> None:
-    """An account with no agents gets an entry and is told how to add one."""
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "agents"
-    assert _schema_keys(result) == []
-    assert result["description_placeholders"]["agent_count"] == "0"
-    description = TRANSLATIONS["config"]["step"]["agents"]["description"]
-    assert "**Add agent**" in description
-    assert "No agents yet?" in description
-
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == EMAIL
-    assert result["result"].subentries == {}
-
-
-async def test_every_page_of_agents(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    simulator_url: str,
-    account: str,
-    add_agents: Callable[..., list[str]],
-) -> None:
-    """More than a page (100) of agents: the select holds all of them."""
-    codes = add_agents(150)
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    assert result["step_id"] == "agents"
-    assert simulator.count("GET", "/v1/agents") == 2
-    assert result["description_placeholders"]["agent_count"] == "150"
-    options = _selector_options(result, CONF_AGENTS)
-    assert sorted(option["value"] for option in options) == codes
-    assert sorted(_marker(result, CONF_AGENTS).default()) == codes
-
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert len(result["result"].subentries) == 150
-
-
-async def test_agent_without_name(
-    hass: HomeAssistant, simulator: Simulator, simulator_url: str, account: str
-) -> None:
-    """An agent without a name is shown and titled by its code."""
-    simulator.add_agent(account, code="NONAME01", name="")
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    assert _selector_options(result, CONF_AGENTS) == [
-        {"value": "NONAME01", "label": "NONAME01"}
-    ]
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    (subentry,) = result["result"].subentries.values()
-    assert subentry.title == "NONAME01"
-
-
 @pytest.mark.parametrize(
-    ("prepare", "secret", "url", "errors"),
+    "case",
     [
-        pytest.param(
-            None, "sk_wrong", None, {CONF_API_SECRET: "invalid_auth"}, id="bad-secret"
+        *SECRET_CHECK_FAILURES,
+        BLANK_SECRET,
+        *URL_FAILURES,
+        sign_in_case(
+            "agent-list-fails", CANNOT_CONNECT, _fault(path="/v1/agents", status=500)
         ),
-        pytest.param(None, "   ", None, {CONF_API_SECRET: "invalid_auth"}, id="blank"),
-        pytest.param(
-            None,
-            f"{ACCOUNT_KEY}\nX-Other: 1",
-            None,
-            {CONF_API_SECRET: "invalid_auth"},
-            id="line-break",
-        ),
-        pytest.param(
-            "suspend", None, None, {CONF_API_SECRET: "invalid_auth"}, id="suspended"
-        ),
-        pytest.param(
-            "outage-drop", None, None, {"base": "cannot_connect"}, id="no-answer"
-        ),
-        pytest.param("outage-503", None, None, {"base": "cannot_connect"}, id="503"),
-        pytest.param("me-500", None, None, {"base": "cannot_connect"}, id="me-500"),
-        pytest.param(
-            "me-401", None, None, {CONF_API_SECRET: "invalid_auth"}, id="me-401"
-        ),
-        pytest.param(
-            "agents-502", None, None, {"base": "cannot_connect"}, id="agents-502"
-        ),
-        pytest.param(
-            "malformed", None, None, {"base": "cannot_connect"}, id="malformed"
-        ),
-        pytest.param(
-            None, None, "closed-port", {"base": "cannot_connect"}, id="refused"
-        ),
-        pytest.param(None, None, "not a url", {"base": "invalid_url"}, id="not-url"),
-        pytest.param(
-            None, None, "ftp://example.com", {"base": "invalid_url"}, id="ftp"
-        ),
-        pytest.param(None, None, "https://", {"base": "invalid_url"}, id="no-host"),
-        pytest.param(None, None, "http://[::1", {"base": "invalid_url"}, id="broken"),
     ],
 )
-async def test_user_errors_then_recover(
-    hass: HomeAssistant,
-    *,
-    simulator: Simulator,
-    simulator_url: str,
-    account: str,
-    prepare: str | None,
-    secret: str | None,
-    url: str | None,
-    errors: dict[str, str],
+async def test_setup_errors(
+    hass: HomeAssistant, simulator: Simulator, simulator_url: str, case: SignInCase
 ) -> None:
-    """Every failure is a form error; fixing it finishes the flow."""
-    if prepare == "suspend":
-        simulator.set_account_status(account, "suspended")
-    elif prepare == "outage-drop":
-        simulator.set_outage(True)
-    elif prepare == "outage-503":
-        simulator.set_outage(True, "503")
-    elif prepare == "me-500":
-        simulator.add_fault(Fault(path="/v1/me", status=500))
-    elif prepare == "me-401":
-        simulator.add_fault(Fault(path="/v1/me", status=401, code="UNAUTHORIZED"))
-    elif prepare == "agents-502":
-        simulator.add_fault(Fault(path="/v1/agents", status=502))
-    elif prepare == "malformed":
-        simulator.add_fault(Fault(path="/v1/me", malformed="html"))
-    if url == "closed-port":
-        url = _closed_port_url()
+    """A secret or URL that does not lead to a usable account: the form says why."""
+    case.arrange(simulator)
 
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        _user_input(secret or account, url or simulator_url),
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == errors
-    # The URL the user typed is kept; the secret never goes back to the form.
-    advanced = result["data_schema"].schema[_marker(result, CONF_ADVANCED)]
-    url_marker = next(iter(advanced.schema.schema))
-    assert url_marker.description == {"suggested_value": url or simulator_url}
-    assert _marker(result, CONF_API_SECRET).description is None
+    result = await sign_in(hass, case.secret, case.typed_url(simulator_url))
 
-    simulator.clear_faults()
-    simulator.set_account_status(account, "active")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    assert result["step_id"] == "agents"
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {CONF_API_SECRET: account, CONF_API_URL: simulator_url}
+    assert_form(result, "user", case.errors)
 
 
-async def test_user_timeout(
-    hass: HomeAssistant, simulator: Simulator, simulator_url: str, account: str
+@pytest.mark.usefixtures("account")
+@pytest.mark.parametrize(
+    ("secret", "url"),
+    [
+        (UNKNOWN_SECRET, "{simulator}"),
+        (ACCOUNT_KEY, "ftp://{simulator}"),
+    ],
+    ids=["secret-rejected", "invalid-url"],
+)
+async def test_setup_form_keeps_what_was_typed_after_an_error(
+    hass: HomeAssistant, simulator_url: str, secret: str, url: str
 ) -> None:
-    """An API that does not answer in time is cannot_connect, without retries."""
-    simulator.add_fault(Fault(path="/v1/validate", delay=2.0, times=1))
-    result = await _start_user_flow(hass)
-    with patch.object(config_flow, "FLOW_REQUEST_TIMEOUT", 0.2):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], _user_input(account, simulator_url)
-        )
-    assert result["errors"] == {"base": "cannot_connect"}
-    assert simulator.count("POST", "/v1/validate") == 1
+    """After an error the secret and the URL typed are still in the form."""
+    typed_url = url.format(simulator=simulator_url)
+
+    result = await sign_in(hass, secret, typed_url)
+
+    assert result["errors"]
+    assert suggested(result) == {
+        CONF_API_SECRET: secret,
+        f"{CONF_ADVANCED}.{CONF_API_URL}": typed_url,
+    }
 
 
-async def test_user_unexpected_error(
-    hass: HomeAssistant,
-    simulator_url: str,
-    account: str,
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.usefixtures("account")
+@pytest.mark.parametrize(
+    "secret", [BLANK, LINE_BREAK_SECRET], ids=["blank", "line-break"]
+)
+async def test_unusable_secret_is_rejected_without_asking_bithuman(
+    hass: HomeAssistant, simulator: Simulator, simulator_url: str, secret: str
 ) -> None:
-    """An unexpected exception is logged and shown as unknown."""
-    result = await _start_user_flow(hass)
-    with patch(
-        "custom_components.bithuman.config_flow.BithumanClient.validate",
-        side_effect=RuntimeError("boom"),
-    ):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], _user_input(account, simulator_url)
-        )
-    assert result["errors"] == {"base": "unknown"}
+    """A blank secret or one with a line break never goes out in a header."""
+    result = await sign_in(hass, secret, simulator_url)
+
+    assert result["errors"] == SECRET_REJECTED
+    assert simulator.count() == 0
+
+
+@pytest.mark.usefixtures("account")
+async def test_setup_goes_on_once_the_error_is_fixed(
+    hass: HomeAssistant, simulator: Simulator, simulator_url: str
+) -> None:
+    """The same flow continues after bitHuman comes back."""
+    simulator.set_outage(True)
+    failed = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+    assert failed["errors"] == CANNOT_CONNECT
+
+    simulator.set_outage(False)
+    result = await submit(hass, failed, credentials(ACCOUNT_KEY, simulator_url))
+
+    assert_form(result, "agents")
+
+
+@pytest.mark.usefixtures("account")
+async def test_unexpected_error_during_setup_shows_unknown(
+    hass: HomeAssistant, simulator_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug while checking the secret: "unknown" in the form, the trace in the log."""
+    with patch.object(BithumanClient, "validate", side_effect=RuntimeError("boom")):
+        result = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert_form(result, "user", {"base": "unknown"})
     assert "Unexpected error while checking the bitHuman account" in caplog.text
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+@pytest.mark.usefixtures("entry")
+@pytest.mark.parametrize(
+    "secret", [ACCOUNT_KEY, NEW_SECRET], ids=["same-secret", "another-secret"]
+)
+async def test_same_account_twice_aborts_already_configured(
+    hass: HomeAssistant, simulator: Simulator, simulator_url: str, secret: str
+) -> None:
+    """Any secret of an account already set up: abort, nothing added."""
+    simulator.add_secret(USER_ID, NEW_SECRET)
+
+    result = await sign_in(hass, secret, simulator_url)
+
+    assert_abort(result, "already_configured")
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+@pytest.mark.usefixtures("account")
+async def test_same_account_in_two_windows_aborts_already_in_progress(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """While one window is at the agents step, another for the account aborts."""
+    first = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+    assert_form(first, "agents")
+
+    second = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert_abort(second, "already_in_progress")
+
+
+@pytest.mark.usefixtures("entry", "mock_setup_entry")
+async def test_second_account_gets_its_own_entry(
+    hass: HomeAssistant, other_account: str, simulator_url: str
+) -> None:
+    """Another account beside a configured one is set up as a new entry."""
+    result = await submit(hass, await sign_in(hass, other_account, simulator_url), {})
+
     assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
-async def test_user_already_configured(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    simulator_url: str,
-    account: str,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """The same account twice aborts, even through another secret."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.add_secret(USER_ID, ROTATED_KEY)
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(ROTATED_KEY, simulator_url)
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-async def test_user_same_account_in_progress(
-    hass: HomeAssistant, simulator_url: str, account: str
-) -> None:
-    """A second flow for an account being set up aborts."""
-    first = await _start_user_flow(hass)
-    first = await hass.config_entries.flow.async_configure(
-        first["flow_id"], _user_input(account, simulator_url)
-    )
-    assert first["step_id"] == "agents"
-    second = await _start_user_flow(hass)
-    second = await hass.config_entries.flow.async_configure(
-        second["flow_id"], _user_input(account, simulator_url)
-    )
-    assert second["type"] is FlowResultType.ABORT
-    assert second["reason"] == "already_in_progress"
-    assert "already_in_progress" in TRANSLATIONS["config"]["abort"]
-
-
-async def test_second_account(
-    hass: HomeAssistant,
-    simulator_url: str,
-    other_account: str,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """Another account is a second entry."""
-    mock_config_entry.add_to_hass(hass)
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(other_account, simulator_url)
-    )
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (result["title"], result["result"].unique_id) == (OTHER_EMAIL, OTHER_USER_ID)
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
 
 
 # Reauth
 
 
-async def test_reauth(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    mock_setup_entry: AsyncMock,
+async def test_reauth_asks_for_a_new_secret_only(
+    hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """A rotated secret is replaced by a new one of the same account."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.revoke_secret(ACCOUNT_KEY)
-    simulator.add_secret(USER_ID, ROTATED_KEY)
-
-    result = await mock_config_entry.start_reauth_flow(hass)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reauth_confirm"
-    assert _schema_keys(result) == [CONF_API_SECRET]
-    assert result["description_placeholders"]["name"] == EMAIL
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_SECRET: f"{ROTATED_KEY}\n"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
-    assert mock_config_entry.data[CONF_API_SECRET] == ROTATED_KEY
-    await hass.async_block_till_done()
-    assert len(mock_setup_entry.mock_calls) == 1
-
-
-@pytest.mark.parametrize(
-    ("prepare", "secret", "errors"),
-    [
-        pytest.param(None, "sk_wrong", {CONF_API_SECRET: "invalid_auth"}, id="bad"),
-        pytest.param("outage", ROTATED_KEY, {"base": "cannot_connect"}, id="outage"),
-        pytest.param("crash", ROTATED_KEY, {"base": "unknown"}, id="crash"),
-    ],
-)
-async def test_reauth_errors_then_recover(
-    hass: HomeAssistant,
-    *,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    prepare: str | None,
-    secret: str,
-    errors: dict[str, str],
-) -> None:
-    """Reauth failures are form errors; the right secret then succeeds."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.add_secret(USER_ID, ROTATED_KEY)
-    if prepare == "outage":
-        simulator.set_outage(True)
-    result = await mock_config_entry.start_reauth_flow(hass)
-    with (
-        patch(
-            "custom_components.bithuman.config_flow.BithumanClient.get_account",
-            side_effect=RuntimeError("boom"),
-        )
-        if prepare == "crash"
-        else nullcontext()
-    ):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_API_SECRET: secret}
-        )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
-
-    simulator.set_outage(False)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_SECRET: ROTATED_KEY}
-    )
-    assert result["reason"] == "reauth_successful"
-    assert mock_config_entry.data[CONF_API_SECRET] == ROTATED_KEY
-
-
-async def test_reauth_wrong_account(
-    hass: HomeAssistant,
-    other_account: str,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """A secret of another account aborts and keeps the stored one."""
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_reauth_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_SECRET: other_account}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data[CONF_API_SECRET] == ACCOUNT_KEY
-
-
-async def test_reauth_entry_without_url(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-) -> None:
-    """An entry without a stored URL is checked against the public API URL."""
-    entry = config_entry_factory(data={CONF_API_SECRET: ACCOUNT_KEY})
-    entry.add_to_hass(hass)
+    """The reauth form: just the secret, no URL, nothing pre-filled."""
     result = await entry.start_reauth_flow(hass)
-    seen: list[str] = []
 
-    async def fake_validate(client: Any) -> bool:
-        seen.append(client.base_url)
-        return False
+    assert_form(result, "reauth_confirm")
+    assert list(form_fields(result)) == [CONF_API_SECRET]
+    assert suggested(result) == {}
+    assert result["description_placeholders"]["api_keys_url"] == API_KEYS_URL
 
-    with patch.object(config_flow.BithumanClient, "validate", fake_validate):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_API_SECRET: ROTATED_KEY}
-        )
-    assert seen == [DEFAULT_API_URL]
-    assert result["errors"] == {CONF_API_SECRET: "invalid_auth"}
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_reauth_stores_the_new_secret(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    simulator_url: str,
+) -> None:
+    """A rotated secret of the same account replaces the stored one, trimmed."""
+    simulator.add_secret(USER_ID, NEW_SECRET)
+    simulator.revoke_secret(ACCOUNT_KEY)
+
+    result = await submit(
+        hass, await entry.start_reauth_flow(hass), {CONF_API_SECRET: f" {NEW_SECRET}\n"}
+    )
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reauth_successful")
+    assert entry.data == {CONF_API_SECRET: NEW_SECRET, CONF_API_URL: simulator_url}
+
+
+@pytest.mark.parametrize("case", [*SECRET_CHECK_FAILURES, BLANK_SECRET])
+async def test_reauth_errors(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, case: SignInCase
+) -> None:
+    """A secret that does not lead to the account: the form says why, keeps it."""
+    reauth = await entry.start_reauth_flow(hass)
+    case.arrange(simulator)
+
+    result = await submit(hass, reauth, {CONF_API_SECRET: case.secret})
+
+    assert_form(result, "reauth_confirm", case.errors)
+    assert suggested(result) == {CONF_API_SECRET: case.secret}
+    assert entry.data[CONF_API_SECRET] == ACCOUNT_KEY
+
+
+async def test_reauth_with_another_accounts_secret_aborts_wrong_account(
+    hass: HomeAssistant, entry: MockConfigEntry, other_account: str
+) -> None:
+    """A secret of a different account is refused and not stored."""
+    result = await submit(
+        hass, await entry.start_reauth_flow(hass), {CONF_API_SECRET: other_account}
+    )
+
+    assert_abort(result, "wrong_account")
+    assert entry.data[CONF_API_SECRET] == ACCOUNT_KEY
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_reauth_of_a_suspended_account_works_once_it_is_active_again(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Suspension is what stops reauth, and the form says so; nothing else."""
+    simulator.add_secret(USER_ID, NEW_SECRET)
+    simulator.set_account_status(USER_ID, "suspended")
+    reauth = await entry.start_reauth_flow(hass)
+
+    refused = await submit(hass, reauth, {CONF_API_SECRET: NEW_SECRET})
+    assert_form(refused, "reauth_confirm", SUSPENDED)
+    assert "suspended" in CONFIG["error"]["account_suspended"]
+
+    simulator.set_account_status(USER_ID, "active")
+    result = await submit(hass, refused, {CONF_API_SECRET: NEW_SECRET})
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reauth_successful")
+    assert entry.data[CONF_API_SECRET] == NEW_SECRET
+
+
+async def test_reauth_reloads_the_loaded_entry_with_the_new_secret(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The running entry starts again on the new secret (the old one is gone)."""
+    before = init_integration.runtime_data
+    simulator.add_secret(USER_ID, NEW_SECRET)
+    simulator.revoke_secret(ACCOUNT_KEY)
+
+    result = await submit(
+        hass,
+        await init_integration.start_reauth_flow(hass),
+        {CONF_API_SECRET: NEW_SECRET},
+    )
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reauth_successful")
+    # Set up again, and the old secret is revoked: the new one is in use.
+    assert init_integration.runtime_data is not before
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.data[CONF_API_SECRET] == NEW_SECRET
+
+
+async def test_reauth_sets_up_the_entry_whose_secret_was_refused_at_start(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    simulator: Simulator,
+    agents: dict[str, str],
+) -> None:
+    """Setup failed on a revoked secret; the new secret gets the entry loaded."""
+    simulator.revoke_secret(ACCOUNT_KEY)
+    stored = config_entry_factory(agents=agents)
+    stored.add_to_hass(hass)
+    await hass.config_entries.async_setup(stored.entry_id)
+    await hass.async_block_till_done()
+    assert stored.state is ConfigEntryState.SETUP_ERROR
+    simulator.add_secret(USER_ID, NEW_SECRET)
+
+    result = await submit(hass, reauth_flow(hass), {CONF_API_SECRET: NEW_SECRET})
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reauth_successful")
+    assert stored.state is ConfigEntryState.LOADED
+    assert stored.data[CONF_API_SECRET] == NEW_SECRET
+
+
+async def test_reauth_with_the_same_secret_brings_the_entry_back(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A one-off 401 stopped polling; confirming the same secret heals it."""
+    by_design = unavailable_entities(hass, init_integration)
+    simulator.add_fault(Fault(status=401, code="UNAUTHORIZED", times=1))
+    await advance(STEADY)
+    assert unavailable_entities(hass, init_integration) > by_design
+
+    result = await submit(hass, reauth_flow(hass), {CONF_API_SECRET: ACCOUNT_KEY})
+    assert_abort(result, "reauth_successful")
+    await advance(STEADY)
+
+    assert unavailable_entities(hass, init_integration) == by_design
 
 
 # Reconfigure
 
 
-async def test_reconfigure(
+async def test_reconfigure_shows_the_stored_url_but_never_the_secret(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator_url: str
+) -> None:
+    """The secret field is empty and optional; the URL defaults to the stored one."""
+    result = await entry.start_reconfigure_flow(hass)
+
+    assert_form(result, "reconfigure")
+    fields = form_fields(result)
+    assert fields[CONF_API_SECRET]["required"] is False
+    assert fields[f"{CONF_ADVANCED}.{CONF_API_URL}"]["default"] == simulator_url
+    assert suggested(result) == {}
+    assert ACCOUNT_KEY not in json.dumps(fields)
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_reconfigure_stores_a_new_secret_and_url(
     hass: HomeAssistant,
+    entry: MockConfigEntry,
     simulator: Simulator,
-    simulator_url: str,
-    mock_config_entry: MockConfigEntry,
-    mock_setup_entry: AsyncMock,
+    second_api_url: str,
 ) -> None:
-    """The secret and the URL change; the account stays the same."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.add_secret(USER_ID, ROTATED_KEY)
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    advanced = result["data_schema"].schema[_marker(result, CONF_ADVANCED)]
-    assert advanced.options == {"collapsed": True}
-    assert next(iter(advanced.schema.schema)).default() == simulator_url
-    # The stored secret is never sent to the form.
-    assert ACCOUNT_KEY not in repr(result)
+    """Both change (trimmed), as long as they reach the same account."""
+    simulator.add_secret(USER_ID, NEW_SECRET)
 
-    # The same simulator behind a second address.
-    async with SimulatorServer(simulator) as second_server:
-        new_url = second_server.url
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], _user_input(ROTATED_KEY, new_url + "/")
-        )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert dict(mock_config_entry.data) == {
-        CONF_API_SECRET: ROTATED_KEY,
-        CONF_API_URL: new_url,
-    }
+    result = await submit(
+        hass,
+        await entry.start_reconfigure_flow(hass),
+        credentials(f" {NEW_SECRET} ", f" {second_api_url}/"),
+    )
     await hass.async_block_till_done()
-    assert len(mock_setup_entry.mock_calls) == 1
+
+    assert_abort(result, "reconfigure_successful")
+    assert entry.data == {CONF_API_SECRET: NEW_SECRET, CONF_API_URL: second_api_url}
 
 
-async def test_reconfigure_keeps_stored_secret(
-    hass: HomeAssistant,
-    simulator_url: str,
-    mock_config_entry: MockConfigEntry,
+@pytest.mark.usefixtures("mock_setup_entry")
+@pytest.mark.parametrize("blank", [None, "", "  "], ids=["omitted", "empty", "spaces"])
+async def test_reconfigure_with_blank_secret_keeps_the_stored_one(
+    hass: HomeAssistant, entry: MockConfigEntry, second_api_url: str, blank: str | None
 ) -> None:
-    """Leaving the secret empty keeps the stored one."""
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_ADVANCED: {CONF_API_URL: simulator_url}}
+    """Leaving the secret empty changes only the URL."""
+    result = await submit(
+        hass,
+        await entry.start_reconfigure_flow(hass),
+        credentials(blank, second_api_url),
     )
-    assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data[CONF_API_SECRET] == ACCOUNT_KEY
+    await hass.async_block_till_done()
 
-
-async def test_reconfigure_wrong_account(
-    hass: HomeAssistant,
-    simulator_url: str,
-    other_account: str,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """A secret of another account aborts and changes nothing."""
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(other_account, simulator_url)
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "wrong_account"
-    assert mock_config_entry.data[CONF_API_SECRET] == ACCOUNT_KEY
+    assert_abort(result, "reconfigure_successful")
+    assert entry.data == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: second_api_url}
 
 
 @pytest.mark.parametrize(
-    ("secret", "url", "errors"),
+    "case",
     [
-        ("sk_wrong", None, {CONF_API_SECRET: "invalid_auth"}),
-        (None, "closed-port", {"base": "cannot_connect"}),
-        (None, "mailto:someone@example.com", {"base": "invalid_url"}),
+        *SECRET_CHECK_FAILURES,
+        *URL_FAILURES,
+        sign_in_case("stored-secret-revoked", SECRET_REJECTED, _revoked, secret=""),
     ],
 )
-async def test_reconfigure_errors_then_recover(
+async def test_reconfigure_errors(
     hass: HomeAssistant,
-    *,
+    entry: MockConfigEntry,
+    simulator: Simulator,
     simulator_url: str,
-    mock_config_entry: MockConfigEntry,
-    secret: str | None,
-    url: str | None,
-    errors: dict[str, str],
+    case: SignInCase,
 ) -> None:
-    """Reconfigure failures are form errors; valid input then succeeds."""
-    mock_config_entry.add_to_hass(hass)
-    if url == "closed-port":
-        url = _closed_port_url()
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(secret or ACCOUNT_KEY, url or simulator_url)
+    """A secret or URL that does not lead to the account: the form says why."""
+    reconfigure = await entry.start_reconfigure_flow(hass)
+    case.arrange(simulator)
+
+    result = await submit(
+        hass, reconfigure, credentials(case.secret, case.typed_url(simulator_url))
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert result["errors"] == errors
-    advanced = result["data_schema"].schema[_marker(result, CONF_ADVANCED)]
-    url_marker = next(iter(advanced.schema.schema))
-    assert url_marker.description == {"suggested_value": url or simulator_url}
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(ACCOUNT_KEY, simulator_url)
-    )
-    assert result["reason"] == "reconfigure_successful"
+    assert_form(result, "reconfigure", case.errors)
+    assert entry.data == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
 
 
-# Agent subentry flow
-
-
-async def test_subentry_pick_from_list(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    add_agents: Callable[..., list[str]],
+async def test_reconfigure_form_keeps_what_was_typed_after_an_error(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator_url: str
 ) -> None:
-    """Only agents not added yet are offered; picking one adds it."""
-    add_agents(3)
-    entry = config_entry_factory(agents={"AG0001": "Agent 1"})
-    entry.add_to_hass(hass)
-    assert entry.state is ConfigEntryState.NOT_LOADED
+    """After an error the secret and URL typed are still there."""
+    typed = credentials(UNKNOWN_SECRET, f"{simulator_url}/")
 
-    result = await _start_subentry_flow(hass, entry)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
-    assert result["errors"] == {}
-    selector = result["data_schema"].schema[_marker(result, CONF_AGENT_CODE)]
-    assert selector.config["custom_value"] is True
-    assert selector.config["multiple"] is False
-    assert selector.config["options"] == [
-        {"value": "AG0003", "label": "Agent 3 (AG0003)"},
-        {"value": "AG0002", "label": "Agent 2 (AG0002)"},
-    ]
+    result = await submit(hass, await entry.start_reconfigure_flow(hass), typed)
 
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "AG0002"}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Agent 2"
-    assert result["data"] == {CONF_AGENT_CODE: "AG0002"}
-    assert result["unique_id"] == "AG0002"
-    assert {sub.unique_id for sub in entry.subentries.values()} == {
-        "AG0001",
-        "AG0002",
+    assert result["errors"] == SECRET_REJECTED
+    assert suggested(result) == {
+        CONF_API_SECRET: UNKNOWN_SECRET,
+        f"{CONF_ADVANCED}.{CONF_API_URL}": f"{simulator_url}/",
     }
 
 
-async def test_subentry_type_a_code(
+async def test_reconfigure_with_another_accounts_secret_aborts_wrong_account(
+    hass: HomeAssistant, entry: MockConfigEntry, other_account: str, simulator_url: str
+) -> None:
+    """A secret of another account is refused; the entry is unchanged."""
+    result = await submit(
+        hass,
+        await entry.start_reconfigure_flow(hass),
+        credentials(other_account, simulator_url),
+    )
+
+    assert_abort(result, "wrong_account")
+    assert entry.data[CONF_API_SECRET] == ACCOUNT_KEY
+
+
+async def test_reconfigure_to_a_server_of_another_account_aborts_wrong_account(
     hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator_url: str,
+    foreign_api_url: str,
+) -> None:
+    """The stored secret on another endpoint is someone else's: refused."""
+    result = await submit(
+        hass,
+        await entry.start_reconfigure_flow(hass),
+        credentials(None, foreign_api_url),
+    )
+
+    assert_abort(result, "wrong_account")
+    assert entry.data[CONF_API_URL] == simulator_url
+
+
+async def test_reconfigure_reloads_the_loaded_entry_with_the_new_secret(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
     simulator: Simulator,
-    account: str,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
+    simulator_url: str,
 ) -> None:
-    """A typed code not in the list is checked with GET /v1/agent/{code}."""
-    add_agents(1)
-    mock_config_entry.add_to_hass(hass)
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    # Created after the list was read, so only a typed code finds it.
-    simulator.add_agent(account, code="LATE0001", name="Latecomer")
-    simulator.clear_requests()
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: " LATE0001 "}
+    """The running entry starts again on the new secret (the old one is gone)."""
+    before = init_integration.runtime_data
+    simulator.add_secret(USER_ID, NEW_SECRET)
+    simulator.revoke_secret(ACCOUNT_KEY)
+
+    result = await submit(
+        hass,
+        await init_integration.start_reconfigure_flow(hass),
+        credentials(NEW_SECRET, simulator_url),
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Latecomer"
-    assert result["unique_id"] == "LATE0001"
-    assert simulator.count("GET", "/v1/agent/LATE0001") == 1
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reconfigure_successful")
+    # Set up again, and the old secret is revoked: the new one is in use.
+    assert init_integration.runtime_data is not before
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.data[CONF_API_SECRET] == NEW_SECRET
 
 
-async def test_subentry_list_unreachable_then_type_code(
+async def test_reconfigure_sets_up_the_entry_that_could_not_connect(
     hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
+    config_entry_factory: EntryFactory,
+    agents: dict[str, str],
+    simulator_url: str,
 ) -> None:
-    """Without the list the user is told, and can still type a code."""
-    add_agents(1)
-    mock_config_entry.add_to_hass(hass)
-    simulator.add_fault(Fault(path="/v1/agents", status=503, times=1))
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
-    selector = result["data_schema"].schema[_marker(result, CONF_AGENT_CODE)]
-    assert selector.config["options"] == []
-
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "AG0001"}
+    """A wrong API URL kept setup retrying; the right one gets the entry loaded."""
+    stored = config_entry_factory(
+        agents=agents,
+        data={CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: closed_port_url()},
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Agent 1"
+    stored.add_to_hass(hass)
+    await hass.config_entries.async_setup(stored.entry_id)
+    await hass.async_block_till_done()
+    assert stored.state is ConfigEntryState.SETUP_RETRY
+
+    result = await submit(
+        hass,
+        await stored.start_reconfigure_flow(hass),
+        credentials(None, simulator_url),
+    )
+    await hass.async_block_till_done()
+
+    assert_abort(result, "reconfigure_successful")
+    assert stored.state is ConfigEntryState.LOADED
+    assert stored.data[CONF_API_URL] == simulator_url
 
 
-async def test_subentry_list_unexpected_error(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
-    caplog: pytest.LogCaptureFixture,
+# Add agent (subentry flow)
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_offers_the_agents_not_added_yet(
+    hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """An unexpected error reading the list is logged and shown as unknown."""
-    add_agents(1)
-    mock_config_entry.add_to_hass(hass)
-    with patch(
-        "custom_components.bithuman.config_flow.BithumanClient.list_agents",
-        side_effect=RuntimeError("boom"),
-    ):
-        result = await _start_subentry_flow(hass, mock_config_entry)
-    assert result["errors"] == {"base": "unknown"}
-    assert "Unexpected error while listing bitHuman agents" in caplog.text
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "AG0001"}
-    )
+    """Front Door is in already: only Kitchen is offered, and a code can be typed."""
+    result = await start_add_agent(hass, entry)
+
+    assert_form(result, "user", strings=ADD_AGENT)
+    assert choices(result, CONF_AGENT_CODE) == [
+        {"value": KITCHEN, "label": f"Kitchen ({KITCHEN})"}
+    ]
+    assert form_fields(result)[CONF_AGENT_CODE]["selector"]["select"]["custom_value"]
+    assert result["description_placeholders"] == {
+        "available": "1",
+        "library_url": LIBRARY_URL,
+    }
+
+
+@pytest.mark.usefixtures("agents")
+@pytest.mark.parametrize("typed", [KITCHEN, f"  {KITCHEN} "], ids=["picked", "padded"])
+async def test_add_agent_creates_the_subentry_of_the_agent_chosen(
+    hass: HomeAssistant, entry: MockConfigEntry, typed: str
+) -> None:
+    """Kitchen becomes a subentry titled by its name."""
+    result = await submit_agent(hass, await start_add_agent(hass, entry), typed)
+
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (result["title"], result["data"], result["unique_id"]) == (
+        "Kitchen",
+        {CONF_AGENT_CODE: KITCHEN},
+        KITCHEN,
+    )
+    assert sorted(sub.unique_id for sub in entry.subentries.values()) == [
+        FRONT_DOOR,
+        KITCHEN,
+    ]
 
 
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_accepts_a_typed_code_of_an_agent_not_listed(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, account: str
+) -> None:
+    """An agent created after the list was loaded is found by its code."""
+    form = await start_add_agent(hass, entry)
+    simulator.add_agent(account, code=NEW_AGENT, name="Porch")
+
+    result = await submit_agent(hass, form, NEW_AGENT)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (result["title"], result["unique_id"]) == ("Porch", NEW_AGENT)
+    assert simulator.count("GET", f"/v1/agent/{NEW_AGENT}") == 1
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_shows_the_form_when_every_agent_is_added(
+    hass: HomeAssistant, config_entry_factory: EntryFactory
+) -> None:
+    """Nothing left to pick: an empty list, but a code can still be typed."""
+    full = config_entry_factory(agents={FRONT_DOOR: "Front Door", KITCHEN: "Kitchen"})
+    full.add_to_hass(hass)
+
+    result = await start_add_agent(hass, full)
+
+    assert_form(result, "user", strings=ADD_AGENT)
+    assert choices(result, CONF_AGENT_CODE) == []
+    assert result["description_placeholders"]["available"] == "0"
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_already_added_aborts(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Typing the code of an agent already in Home Assistant aborts."""
+    result = await submit_agent(hass, await start_add_agent(hass, entry), FRONT_DOOR)
+
+    assert_abort(result, "already_configured", strings=ADD_AGENT)
+    assert len(entry.subentries) == 1
+
+
+def _agent_of_other_account(simulator: Simulator) -> None:
+    simulator.add_account(OTHER_ACCOUNT_KEY, user_id=OTHER_USER_ID)
+    simulator.add_agent(OTHER_ACCOUNT_KEY, code=NEW_AGENT, name="Not yours")
+
+
+def agent_case(
+    case_id: str,
+    typed: str,
+    errors: dict[str, str],
+    arrange: Arrange = _as_it_is,
+    *,
+    marks: Any = (),
+) -> Any:
+    """Return one row: the code typed, what bitHuman does once the form is open."""
+    return pytest.param(typed, errors, arrange, id=case_id, marks=marks)
+
+
+AGENT_NOT_FOUND = {CONF_AGENT_CODE: "agent_not_found"}
+
+
+@pytest.mark.usefixtures("agents")
 @pytest.mark.parametrize(
-    ("code", "fault", "errors"),
+    ("typed", "errors", "arrange"),
     [
-        ("NOPE0000", None, {CONF_AGENT_CODE: "agent_not_found"}),
-        ("   ", None, {CONF_AGENT_CODE: "agent_not_found"}),
-        ("OTHER001", None, {CONF_AGENT_CODE: "agent_not_found"}),
-        ("LATE0001", Fault(path="/v1/agent/*", status=500), {"base": "cannot_connect"}),
-        ("LATE0001", "crash", {"base": "unknown"}),
+        agent_case("unknown-code", "A99999999", AGENT_NOT_FOUND),
+        agent_case(
+            "other-accounts-agent", NEW_AGENT, AGENT_NOT_FOUND, _agent_of_other_account
+        ),
+        agent_case("blank", BLANK, AGENT_NOT_FOUND),
+        agent_case(
+            "dot-dot",
+            "..",
+            AGENT_NOT_FOUND,
+        ),
+        agent_case(
+            "agent-read-fails",
+            NEW_AGENT,
+            CANNOT_CONNECT,
+            _fault(path="/v1/agent/*", status=500),
+        ),
+        agent_case(
+            "connection-dropped",
+            NEW_AGENT,
+            CANNOT_CONNECT,
+            _fault(path="/v1/agent/*", drop=True),
+        ),
     ],
 )
-async def test_subentry_code_errors_then_recover(
+async def test_add_agent_code_errors(
     hass: HomeAssistant,
-    *,
+    entry: MockConfigEntry,
     simulator: Simulator,
-    account: str,
-    other_account: str,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
-    code: str,
-    fault: Fault | str | None,
+    typed: str,
     errors: dict[str, str],
+    arrange: Arrange,
 ) -> None:
-    """A typed code that cannot be checked is a form error."""
-    add_agents(1)
-    simulator.add_agent(other_account, code="OTHER001", name="Not yours")
-    mock_config_entry.add_to_hass(hass)
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    simulator.add_agent(account, code="LATE0001", name="Latecomer")
-    if isinstance(fault, Fault):
-        simulator.add_fault(fault)
-    with (
-        patch(
-            "custom_components.bithuman.config_flow.BithumanClient.get_agent",
-            side_effect=RuntimeError("boom"),
-        )
-        if fault == "crash"
-        else nullcontext()
-    ):
-        result = await hass.config_entries.subentries.async_configure(
-            result["flow_id"], {CONF_AGENT_CODE: code}
-        )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
+    """A code that does not lead to an agent of the account: the form says why."""
+    form = await start_add_agent(hass, entry)
+    arrange(simulator)
 
-    simulator.clear_faults()
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "LATE0001"}
-    )
+    result = await submit_agent(hass, form, typed)
+
+    assert_form(result, "user", errors, strings=ADD_AGENT)
+    assert len(entry.subentries) == 1
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_keeps_the_unknown_code_typed(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """After "not found" the field still holds the code, and the list is the same."""
+    result = await submit_agent(hass, await start_add_agent(hass, entry), "A99999999")
+
+    assert result["errors"] == AGENT_NOT_FOUND
+    assert suggested(result) == {CONF_AGENT_CODE: "A99999999"}
+    assert [option["value"] for option in choices(result, CONF_AGENT_CODE)] == [KITCHEN]
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_without_the_list_still_takes_a_typed_code(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The list cannot be loaded: the form says so, a typed code still works."""
+    listing = simulator.add_fault(Fault(path="/v1/agents", status=500))
+
+    form = await start_add_agent(hass, entry)
+    assert_form(form, "user", CANNOT_CONNECT, strings=ADD_AGENT)
+    assert choices(form, CONF_AGENT_CODE) == []
+    simulator.remove_fault(listing)
+    result = await submit_agent(hass, form, KITCHEN)
+
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["unique_id"] == "LATE0001"
+    assert result["title"] == "Kitchen"
 
 
-async def test_subentry_already_added(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    add_agents: Callable[..., list[str]],
+@pytest.mark.usefixtures("agents")
+@pytest.mark.parametrize("when", ["listing", "reading-the-code"])
+async def test_add_agent_with_a_rejected_secret_aborts_and_asks_for_reauth(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, when: str
 ) -> None:
-    """Typing the code of an agent added already aborts."""
-    add_agents(2)
-    entry = config_entry_factory(agents={"AG0001": "Agent 1"})
-    entry.add_to_hass(hass)
-    result = await _start_subentry_flow(hass, entry)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "AG0001"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-async def test_subentry_all_agents_added(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    add_agents: Callable[..., list[str]],
-) -> None:
-    """When every agent is added already there is nothing to offer."""
-    add_agents(1)
-    entry = config_entry_factory(agents={"AG0001": "Agent 1"})
-    entry.add_to_hass(hass)
-    result = await _start_subentry_flow(hass, entry)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "no_agents_available"
-
-
-async def test_subentry_secret_rejected_while_listing(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-) -> None:
-    """A rejected stored secret aborts and starts re-authentication."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.revoke_secret(ACCOUNT_KEY)
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_required"
+    """The stored secret is refused: abort with reauth_required, reauth starts."""
+    if when == "listing":
+        simulator.revoke_secret(ACCOUNT_KEY)
+        result = await start_add_agent(hass, entry)
+    else:
+        form = await start_add_agent(hass, entry)
+        simulator.revoke_secret(ACCOUNT_KEY)
+        result = await submit_agent(hass, form, NEW_AGENT)
     await hass.async_block_till_done()
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+    assert_abort(result, "reauth_required", strings=ADD_AGENT)
+    assert reauth_flow(hass)["context"]["entry_id"] == entry.entry_id
 
 
-async def test_subentry_secret_rejected_while_checking_code(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
+@pytest.mark.usefixtures("agents")
+async def test_unexpected_error_reading_an_agent_shows_unknown(
+    hass: HomeAssistant, entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A secret revoked between list and check aborts and starts reauth."""
-    add_agents(1)
-    mock_config_entry.add_to_hass(hass)
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    simulator.revoke_secret(ACCOUNT_KEY)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "SOMECODE"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_required"
-    await hass.async_block_till_done()
-    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    """A bug while reading the typed code: "unknown", the trace in the log."""
+    form = await start_add_agent(hass, entry)
+    with patch.object(BithumanClient, "get_agent", side_effect=RuntimeError("boom")):
+        result = await submit_agent(hass, form, NEW_AGENT)
+
+    assert_form(result, "user", {"base": "unknown"}, strings=ADD_AGENT)
+    assert "Unexpected error while reading a bitHuman agent" in caplog.text
 
 
-async def test_subentry_with_loaded_entry(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    add_agents: Callable[..., list[str]],
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_to_a_suspended_account_says_it_is_suspended(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """The flow works the same while the entry is loaded."""
-    add_agents(2)
-    entry = config_entry_factory(agents={"AG0002": "Agent 2"})
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
+    """Suspended, not unreachable: the form tells the user to top up."""
+    simulator.set_account_status(USER_ID, "suspended")
+
+    result = await start_add_agent(hass, entry)
+
+    assert_form(result, "user", SUSPENDED, strings=ADD_AGENT)
+
+
+async def test_added_agent_appears_as_a_device_of_the_loaded_entry(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    agents: dict[str, str],
+) -> None:
+    """The running entry picks the new agent up: its device shows."""
+    running = config_entry_factory(agents={FRONT_DOOR: agents[FRONT_DOOR]})
+    running.add_to_hass(hass)
+    await hass.config_entries.async_setup(running.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
-    result = await _start_subentry_flow(hass, entry)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_AGENT_CODE: "AG0001"}
-    )
+    assert agent_device(hass, KITCHEN) is None
+
+    await submit_agent(hass, await start_add_agent(hass, running), KITCHEN)
+    await hass.async_block_till_done()
+
+    assert running.state is ConfigEntryState.LOADED
+    kitchen = agent_device(hass, KITCHEN)
+    assert kitchen is not None
+    assert kitchen.name == "Kitchen"
+
+
+# Options: the LiveKit connection
+
+
+async def test_options_show_the_stored_connection_but_not_its_secret(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    livekit_options: dict[str, str],
+) -> None:
+    """URL, key and identity are pre-filled; the LiveKit secret never is."""
+    stored = config_entry_factory(options=livekit_options)
+    stored.add_to_hass(hass)
+
+    result = await start_options(hass, stored)
+
+    assert_form(result, "init", strings=OPTIONS)
+    assert suggested(result) == {
+        CONF_LIVEKIT_URL: livekit_options[CONF_LIVEKIT_URL],
+        CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
+        CONF_AVATAR_IDENTITY: livekit_options[CONF_AVATAR_IDENTITY],
+    }
+    assert LIVEKIT_API_SECRET not in json.dumps(form_fields(result))
+
+
+async def test_options_are_stored_after_livekit_accepts_them(
+    hass: HomeAssistant, entry: MockConfigEntry, livekit_server: LiveKitServer
+) -> None:
+    """The connection is checked with ListRooms, then stored (cleaned up)."""
+    typed = livekit_input(f" {livekit_server.url}/ ", f" {LIVEKIT_API_KEY} ")
+    typed[CONF_AVATAR_IDENTITY] = " my-avatar "
+
+    result = await submit_options(hass, await start_options(hass, entry), typed)
+
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert len(entry.subentries) == 2
-
-
-# Options flow (LiveKit)
-
-
-async def test_options_form(
-    hass: HomeAssistant, config_entry_factory: Callable[..., MockConfigEntry]
-) -> None:
-    """The form suggests the stored values, never the stored secret."""
-    entry = config_entry_factory(
-        options={
-            CONF_LIVEKIT_URL: "wss://example.livekit.cloud",
-            CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-            CONF_AVATAR_IDENTITY: "custom-avatar",
-        }
-    )
-    entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
-    assert _schema_keys(result) == [
-        CONF_LIVEKIT_URL,
-        CONF_LIVEKIT_API_KEY,
-        CONF_LIVEKIT_API_SECRET,
-        CONF_AVATAR_IDENTITY,
-    ]
-    assert _marker(result, CONF_LIVEKIT_URL).description == {
-        "suggested_value": "wss://example.livekit.cloud"
-    }
-    assert _marker(result, CONF_AVATAR_IDENTITY).description == {
-        "suggested_value": "custom-avatar"
-    }
-    assert _marker(result, CONF_AVATAR_IDENTITY).default() == DEFAULT_AVATAR_IDENTITY
-    assert _marker(result, CONF_LIVEKIT_API_SECRET).description is None
-    assert LIVEKIT_SIGNING_KEY not in repr(result)
-
-
-async def test_options_livekit_checked_and_saved(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    livekit_server: LiveKitStub,
-) -> None:
-    """Valid LiveKit settings are checked against the server and saved."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    ws_url = livekit_server.url.replace("http://", "ws://")
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_LIVEKIT_URL: f" {ws_url}/ ",
-            CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-        },
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert dict(mock_config_entry.options) == {
-        CONF_LIVEKIT_URL: ws_url,
-        CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-        CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-        CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY,
-    }
-    assert [request["path"] for request in livekit_server.requests] == [LISTROOMS_PATH]
-
-
-async def test_options_livekit_rejected_then_fixed(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    livekit_server: LiveKitStub,
-) -> None:
-    """Rejected credentials are a form error, not a crash."""
-    mock_config_entry.add_to_hass(hass)
-    livekit_server.reject()
-    user_input = {
+    assert livekit_server.methods() == [("ListRooms", None)]
+    assert entry.options == {
         CONF_LIVEKIT_URL: livekit_server.url,
-        CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-        CONF_LIVEKIT_API_SECRET: "a_wrong_livekit_secret_of_32_bytes_at_least",
+        CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
+        CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET,
         CONF_AVATAR_IDENTITY: "my-avatar",
     }
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], user_input
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "livekit_invalid_auth"}
-    # What was typed is kept, except the secret.
-    assert _marker(result, CONF_LIVEKIT_URL).description == {
-        "suggested_value": livekit_server.url
-    }
-    assert _marker(result, CONF_LIVEKIT_API_SECRET).description is None
-
-    livekit_server.status = 200
-    livekit_server.body = b""
-    livekit_server.content_type = "application/protobuf"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**user_input, CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options[CONF_AVATAR_IDENTITY] == "my-avatar"
 
 
-async def test_options_livekit_unreachable(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """A URL where nothing answers is livekit_cannot_connect."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_LIVEKIT_URL: _closed_port_url(),
-            CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-        },
-    )
-    assert result["errors"] == {"base": "livekit_cannot_connect"}
-
-
-@pytest.mark.parametrize(
-    ("user_input", "errors"),
-    [
-        pytest.param(
-            {CONF_LIVEKIT_URL: "wss://example.livekit.cloud"},
-            {"base": "livekit_incomplete"},
-            id="url-only",
-        ),
-        pytest.param(
-            {CONF_LIVEKIT_API_KEY: LIVEKIT_KEY, CONF_LIVEKIT_API_SECRET: "s"},
-            {"base": "livekit_incomplete"},
-            id="no-url",
-        ),
-        pytest.param(
-            {CONF_LIVEKIT_URL: "wss://x.livekit.cloud", CONF_LIVEKIT_API_KEY: "k"},
-            {"base": "livekit_incomplete"},
-            id="no-secret",
-        ),
-        pytest.param(
-            {
-                CONF_LIVEKIT_URL: "ftp://example.com",
-                CONF_LIVEKIT_API_KEY: "k",
-                CONF_LIVEKIT_API_SECRET: "s",
-            },
-            {CONF_LIVEKIT_URL: "livekit_invalid_url"},
-            id="ftp",
-        ),
-        pytest.param(
-            {
-                CONF_LIVEKIT_URL: "livekit.example.com",
-                CONF_LIVEKIT_API_KEY: "k",
-                CONF_LIVEKIT_API_SECRET: "s",
-            },
-            {CONF_LIVEKIT_URL: "livekit_invalid_url"},
-            id="no-scheme",
-        ),
-        pytest.param(
-            {
-                CONF_LIVEKIT_URL: "wss://[::1",
-                CONF_LIVEKIT_API_KEY: "k",
-                CONF_LIVEKIT_API_SECRET: "s",
-            },
-            {CONF_LIVEKIT_URL: "livekit_invalid_url"},
-            id="broken",
-        ),
-    ],
-)
-async def test_options_invalid_input(
+async def test_options_with_blank_secret_keep_the_stored_secret(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    user_input: dict[str, str],
+    config_entry_factory: EntryFactory,
+    livekit_options: dict[str, str],
+    livekit_server: LiveKitServer,
+) -> None:
+    """Changing the identity only: the stored secret is checked and kept."""
+    stored = config_entry_factory(options=livekit_options)
+    stored.add_to_hass(hass)
+    typed = livekit_input(livekit_server.url, secret="")
+    typed[CONF_AVATAR_IDENTITY] = "lobby-avatar"
+
+    result = await submit_options(hass, await start_options(hass, stored), typed)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert livekit_server.methods() == [("ListRooms", None)]
+    assert stored.options == {**livekit_options, CONF_AVATAR_IDENTITY: "lobby-avatar"}
+
+
+@pytest.mark.parametrize("identity", [None, "  "], ids=["omitted", "blank"])
+async def test_options_left_empty_turn_gestures_off(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    livekit_options: dict[str, str],
+    livekit_server: LiveKitServer,
+    identity: str | None,
+) -> None:
+    """URL, key and secret cleared: no LiveKit, the default avatar identity."""
+    stored = config_entry_factory(options=livekit_options)
+    stored.add_to_hass(hass)
+    typed = {} if identity is None else {CONF_AVATAR_IDENTITY: identity}
+
+    result = await submit_options(hass, await start_options(hass, stored), typed)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert stored.options == {CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY}
+    assert livekit_server.calls == []
+
+
+type ArrangeLiveKit = Callable[[LiveKitServer], object]
+
+
+def _livekit_as_it_is(server: LiveKitServer) -> None:
+    """Leave LiveKit as it is."""
+
+
+def _livekit_answers(status: int, code: str) -> ArrangeLiveKit:
+    return lambda server: setattr(
+        server, "error", (status, {"code": code, "msg": "injected"})
+    )
+
+
+def _livekit_sets(attribute: str) -> ArrangeLiveKit:
+    return lambda server: setattr(server, attribute, True)
+
+
+def livekit_case(
+    case_id: str,
+    typed: dict[str, str],
     errors: dict[str, str],
-) -> None:
-    """Incomplete or malformed LiveKit settings never reach the network."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    with patch.object(config_flow, "async_check_livekit") as mock_check:
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"], user_input
-        )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
-    mock_check.assert_not_called()
+    arrange: ArrangeLiveKit = _livekit_as_it_is,
+) -> Any:
+    """Return one row: what the user types, what LiveKit does.
 
-
-@pytest.mark.parametrize(
-    ("side_effect", "errors"),
-    [
-        (LiveKitAuthError("rejected"), {"base": "livekit_invalid_auth"}),
-        (LiveKitConnectionError("down"), {"base": "livekit_cannot_connect"}),
-        (RuntimeError("boom"), {"base": "unknown"}),
-    ],
-)
-async def test_options_check_failures(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    side_effect: Exception,
-    errors: dict[str, str],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Each outcome of the LiveKit check maps to its form error."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    # The only mock of the LiveKit check, at its boundary: there is no LiveKit
-    # server here, and these outcomes are tested for real further down.
-    with patch.object(
-        config_flow, "async_check_livekit", side_effect=side_effect
-    ) as mock_check:
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"],
-            {
-                CONF_LIVEKIT_URL: "wss://example.livekit.cloud",
-                CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-                CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-            },
-        )
-    assert result["errors"] == errors
-    assert mock_check.call_args.args[1:] == (
-        "wss://example.livekit.cloud",
-        LIVEKIT_KEY,
-        LIVEKIT_SIGNING_KEY,
-    )
-    assert LIVEKIT_SIGNING_KEY not in caplog.text
-
-
-async def test_options_blank_secret_keeps_stored(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    livekit_server: LiveKitStub,
-) -> None:
-    """With URL and key filled in, a blank secret keeps the stored one."""
-    entry = config_entry_factory(
-        options={
-            CONF_LIVEKIT_URL: "wss://old.livekit.cloud",
-            CONF_LIVEKIT_API_KEY: "old-key",
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-            CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY,
-        }
-    )
-    entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_LIVEKIT_URL: livekit_server.url,
-            CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-            CONF_AVATAR_IDENTITY: "   ",
-        },
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert dict(entry.options) == {
-        CONF_LIVEKIT_URL: livekit_server.url,
-        CONF_LIVEKIT_API_KEY: LIVEKIT_KEY,
-        CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-        CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY,
-    }
-    # The token was signed with the stored secret.
-    token = livekit_server.requests[0]["authorization"].removeprefix("Bearer ")
-    claims = api.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SIGNING_KEY).verify(token)
-    assert claims.video.room_list is True
-
-
-async def test_options_clear_livekit(
-    hass: HomeAssistant, config_entry_factory: Callable[..., MockConfigEntry]
-) -> None:
-    """Emptying URL, key and secret turns gestures off and forgets the secret."""
-    entry = config_entry_factory(
-        options={
-            CONF_LIVEKIT_URL: "wss://old.livekit.cloud",
-            CONF_LIVEKIT_API_KEY: "old-key",
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_SIGNING_KEY,
-            CONF_AVATAR_IDENTITY: "custom-avatar",
-        }
-    )
-    entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_LIVEKIT_URL: "",
-            CONF_LIVEKIT_API_KEY: " ",
-            CONF_AVATAR_IDENTITY: "custom-avatar",
-        },
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert dict(entry.options) == {CONF_AVATAR_IDENTITY: "custom-avatar"}
-
-
-async def test_options_nothing_given(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """LiveKit is optional: an empty form saves just the avatar identity."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert dict(mock_config_entry.options) == {
-        CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY
-    }
-
-
-# The real LiveKit check against the local twirp stub
-
-
-async def test_livekit_check_accepts(
-    hass: HomeAssistant, livekit_server: LiveKitStub
-) -> None:
-    """A 200 ListRooms answer confirms the settings; ws:// is sent over http."""
-    await async_check_livekit(
-        async_get_clientsession(hass),
-        livekit_server.url.replace("http://", "ws://"),
-        LIVEKIT_KEY,
-        LIVEKIT_SIGNING_KEY,
-    )
-    (request,) = livekit_server.requests
-    assert request["path"] == LISTROOMS_PATH
-    assert request["content_type"] == "application/protobuf"
-    token = request["authorization"].removeprefix("Bearer ")
-    assert (
-        api.TokenVerifier(LIVEKIT_KEY, LIVEKIT_SIGNING_KEY)
-        .verify(token)
-        .video.room_list
-    )
-    assert LIVEKIT_SIGNING_KEY not in request["authorization"]
-
-
-@pytest.mark.parametrize(
-    ("status", "body", "content_type", "error"),
-    [
-        pytest.param(
-            401,
-            b'{"code": "unauthenticated", "msg": "invalid token"}',
-            "application/json",
-            LiveKitAuthError,
-            id="401",
-        ),
-        pytest.param(
-            403,
-            b'{"code": "permission_denied", "msg": "no room list"}',
-            "application/json",
-            LiveKitAuthError,
-            id="403",
-        ),
-        pytest.param(
-            400,
-            b'{"code": "unauthenticated", "msg": "token expired"}',
-            "application/json",
-            LiveKitAuthError,
-            id="code-only",
-        ),
-        pytest.param(
-            404,
-            b'{"code": "bad_route", "msg": "no such route"}',
-            "application/json",
-            LiveKitConnectionError,
-            id="not-livekit",
-        ),
-        pytest.param(
-            500, b"oops", "text/plain", LiveKitConnectionError, id="server-error"
-        ),
-        pytest.param(
-            200,
-            b'{"rooms": []}',
-            "application/json",
-            LiveKitConnectionError,
-            id="json-not-protobuf",
-        ),
-        pytest.param(
-            200, b"<html>hi</html>", "text/html", LiveKitConnectionError, id="html"
-        ),
-    ],
-)
-async def test_livekit_check_failures(
-    hass: HomeAssistant,
-    *,
-    livekit_server: LiveKitStub,
-    status: int,
-    body: bytes,
-    content_type: str,
-    error: type[Exception],
-) -> None:
-    """Rejections are auth errors; anything not LiveKit-like is a connection error.
-
-    The SDK talks protobuf: a 200 whose body is not a ListRoomsResponse (JSON,
-    HTML) means the URL is not a LiveKit server.
+    Typed values may name "{livekit}" (the stand-in's URL) or "{closed}" (a
+    URL where nothing listens).
     """
-    livekit_server.status = status
-    livekit_server.body = body
-    livekit_server.content_type = content_type
-    with pytest.raises(error) as exc_info:
-        await async_check_livekit(
-            async_get_clientsession(hass),
-            livekit_server.url,
-            LIVEKIT_KEY,
-            LIVEKIT_SIGNING_KEY,
-        )
-    assert LIVEKIT_SIGNING_KEY not in str(exc_info.value)
-    assert len(livekit_server.requests) == 1  # no failover retries
+    return pytest.param(typed, errors, arrange, id=case_id)
 
 
-@pytest.mark.usefixtures("socket_enabled")
-async def test_livekit_check_unreachable(hass: HomeAssistant) -> None:
-    """Nothing listening is a connection error."""
-    with pytest.raises(LiveKitConnectionError):
-        await async_check_livekit(
-            async_get_clientsession(hass),
-            _closed_port_url(),
-            LIVEKIT_KEY,
-            LIVEKIT_SIGNING_KEY,
-        )
+INCOMPLETE = {"base": "livekit_incomplete"}
+LIVEKIT_BAD_URL = {CONF_LIVEKIT_URL: "livekit_invalid_url"}
+LIVEKIT_REJECTED = {"base": "livekit_invalid_auth"}
+LIVEKIT_UNREACHABLE = {"base": "livekit_cannot_connect"}
+LIVEKIT = livekit_input("{livekit}")
 
 
-async def test_livekit_check_timeout(
-    hass: HomeAssistant, livekit_server: LiveKitStub
-) -> None:
-    """A server that does not answer in time is a connection error."""
-    livekit_server.hold = asyncio.Event()
-    with (
-        patch.object(livekit_check, "LIVEKIT_CHECK_TIMEOUT", 0.1),
-        pytest.raises(LiveKitConnectionError),
-    ):
-        await async_check_livekit(
-            async_get_clientsession(hass),
-            livekit_server.url,
-            LIVEKIT_KEY,
-            LIVEKIT_SIGNING_KEY,
-        )
-    # Let the held request finish so no server task outlives the test.
-    livekit_server.hold.set()
-    await asyncio.wait_for(livekit_server.answered.wait(), 5)
-
-
-@pytest.mark.parametrize("url", ["ftp://host", "host:7880", "wss://", "wss://[::1"])
-async def test_livekit_check_invalid_url(hass: HomeAssistant, url: str) -> None:
-    """A URL that is not ws(s) or http(s) is refused before any request."""
-    with pytest.raises(LiveKitConnectionError):
-        await async_check_livekit(
-            async_get_clientsession(hass), url, LIVEKIT_KEY, LIVEKIT_SIGNING_KEY
-        )
-
-
-# Secrets and translations
-
-
-async def test_secret_never_leaks(
+@pytest.mark.parametrize(
+    ("typed", "errors", "arrange"),
+    [
+        livekit_case("url-only", {CONF_LIVEKIT_URL: "{livekit}"}, INCOMPLETE),
+        livekit_case("key-only", {CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY}, INCOMPLETE),
+        livekit_case(
+            "secret-only", {CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET}, INCOMPLETE
+        ),
+        livekit_case(
+            "no-secret-stored", livekit_input("{livekit}", secret=""), INCOMPLETE
+        ),
+        *(
+            livekit_case(f"url-{url}", livekit_input(url), LIVEKIT_BAD_URL)
+            for url in ("ftp://livekit.example", "livekit.example:7880", "wss://")
+        ),
+        livekit_case("url-unparsable", livekit_input("wss://[::1"), LIVEKIT_BAD_URL),
+        livekit_case(
+            "wrong-secret",
+            livekit_input("{livekit}", secret=WRONG_LIVEKIT_SECRET),
+            LIVEKIT_REJECTED,
+        ),
+        livekit_case(
+            "wrong-key", livekit_input("{livekit}", key="APIwrongKey"), LIVEKIT_REJECTED
+        ),
+        livekit_case(
+            "permission-denied",
+            LIVEKIT,
+            LIVEKIT_REJECTED,
+            _livekit_answers(403, "permission_denied"),
+        ),
+        livekit_case(
+            "server-error",
+            LIVEKIT,
+            LIVEKIT_UNREACHABLE,
+            _livekit_answers(500, "internal"),
+        ),
+        livekit_case(
+            "not-livekit",
+            LIVEKIT,
+            LIVEKIT_UNREACHABLE,
+            _livekit_sets("answer_garbage"),
+        ),
+        livekit_case("no-answer", LIVEKIT, LIVEKIT_UNREACHABLE, _livekit_sets("stall")),
+        livekit_case("nothing-listens", livekit_input("{closed}"), LIVEKIT_UNREACHABLE),
+    ],
+)
+@pytest.mark.real_time
+async def test_options_errors(
     hass: HomeAssistant,
-    *,
-    simulator: Simulator,
-    simulator_url: str,
-    account: str,
-    mock_config_entry: MockConfigEntry,
-    add_agents: Callable[..., list[str]],
+    entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    arrange: ArrangeLiveKit,
+) -> None:
+    """A connection LiveKit does not accept: the form says why, nothing is stored."""
+    arrange(livekit_server)
+    closed = closed_port_url()
+    user_input = {
+        key: value.format(livekit=livekit_server.url, closed=closed)
+        for key, value in typed.items()
+    }
+    form = await start_options(hass, entry)
+
+    # LiveKit gets 0.2 s instead of 10 s to answer, so "no-answer" is quick.
+    with patch.object(livekit_check, "LIVEKIT_CHECK_TIMEOUT", 0.2):
+        result = await submit_options(hass, form, user_input)
+
+    assert_form(result, "init", errors, strings=OPTIONS)
+    assert entry.options == {}
+
+
+async def test_rejected_options_leave_the_stored_ones_untouched(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    livekit_options: dict[str, str],
+    livekit_server: LiveKitServer,
+) -> None:
+    """A new key LiveKit refuses does not replace the working connection."""
+    stored = config_entry_factory(options=livekit_options)
+    stored.add_to_hass(hass)
+    typed = livekit_input(livekit_server.url, key="APIwrongKey", secret="")
+
+    result = await submit_options(hass, await start_options(hass, stored), typed)
+
+    assert result["errors"] == LIVEKIT_REJECTED
+    assert stored.options == livekit_options
+
+
+async def test_options_form_keeps_what_was_typed_after_an_error(
+    hass: HomeAssistant, entry: MockConfigEntry, livekit_server: LiveKitServer
+) -> None:
+    """After an error the URL, key, typed secret and identity are still there."""
+    typed = livekit_input(livekit_server.url, secret=WRONG_LIVEKIT_SECRET)
+    typed[CONF_AVATAR_IDENTITY] = "my-avatar"
+
+    result = await submit_options(hass, await start_options(hass, entry), typed)
+
+    assert result["errors"] == LIVEKIT_REJECTED
+    assert suggested(result) == typed
+
+
+async def test_options_form_after_an_error_never_shows_the_stored_secret(
+    hass: HomeAssistant,
+    config_entry_factory: EntryFactory,
+    livekit_options: dict[str, str],
+    livekit_server: LiveKitServer,
+) -> None:
+    """Blank secret (keep the stored one) and LiveKit fails: it stays hidden."""
+    stored = config_entry_factory(options=livekit_options)
+    stored.add_to_hass(hass)
+    livekit_server.error = (500, {"code": "internal", "msg": "injected"})
+
+    result = await submit_options(
+        hass,
+        await start_options(hass, stored),
+        livekit_input(livekit_server.url, secret=""),
+    )
+
+    assert result["errors"] == LIVEKIT_UNREACHABLE
+    assert suggested(result).get(CONF_LIVEKIT_API_SECRET, "") == ""
+    assert LIVEKIT_API_SECRET not in json.dumps(form_fields(result))
+
+
+async def test_unexpected_error_checking_livekit_shows_unknown(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The API secret is in no log line, form, abort or error text."""
-    caplog.set_level(logging.DEBUG)
-    add_agents(1)
-    mock_config_entry.add_to_hass(hass)
-    results: list[Any] = []
+    """A bug while checking LiveKit: "unknown", the trace in the log, nothing stored."""
+    form = await start_options(hass, entry)
+    with patch(
+        "custom_components.bithuman.options_flow.async_check_livekit",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await submit_options(hass, form, livekit_input(livekit_server.url))
 
-    # User flow: failures of every kind, then the account is found configured.
-    result = await _start_user_flow(hass)
-    results.append(result)
-    for prepare in ("outage", "fault", "crash", None):
-        simulator.set_outage(prepare == "outage")
-        if prepare == "fault":
-            simulator.add_fault(Fault(path="/v1/me", status=500, message=account))
-        with (
-            patch(
-                "custom_components.bithuman.config_flow.BithumanClient.get_account",
-                side_effect=RuntimeError("boom"),
-            )
-            if prepare == "crash"
-            else nullcontext()
-        ):
-            result = await hass.config_entries.flow.async_configure(
-                result["flow_id"], _user_input(account, simulator_url)
-            )
-        simulator.clear_faults()
-        results.append(result)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-    # Reauth and reconfigure with the same secret.
-    result = await mock_config_entry.start_reauth_flow(hass)
-    results.append(result)
-    results.append(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], {CONF_API_SECRET: account}
-        )
-    )
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    results.append(result)
-    results.append(
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"], _user_input(account, simulator_url)
-        )
-    )
-
-    # Subentry flow with a failing check.
-    simulator.add_fault(Fault(path="/v1/agent/*", status=503, message=account))
-    result = await _start_subentry_flow(hass, mock_config_entry)
-    results.append(result)
-    results.append(
-        await hass.config_entries.subentries.async_configure(
-            result["flow_id"], {CONF_AGENT_CODE: "OTHERCODE"}
-        )
-    )
-
-    assert [item["type"] for item in results] == [
-        FlowResultType.FORM,
-        FlowResultType.FORM,
-        FlowResultType.FORM,
-        FlowResultType.FORM,
-        FlowResultType.ABORT,
-        FlowResultType.FORM,
-        FlowResultType.ABORT,
-        FlowResultType.FORM,
-        FlowResultType.ABORT,
-        FlowResultType.FORM,
-        FlowResultType.FORM,
-    ]
-    assert results[-1]["errors"] == {"base": "cannot_connect"}
-    for item in results:
-        assert account not in repr(item)
-    assert account not in caplog.text
-    assert "boom" in caplog.text  # the unexpected error was logged
-
-
-def test_translations_cover_every_key() -> None:
-    """Every error and abort the flows use, and every field, is translated."""
-    source = Path(config_flow.__file__).read_text(encoding="utf-8")
-    used_errors = set(re.findall(r'errors\[[^\]]+\] = "(\w+)"', source))
-    used_aborts = set(re.findall(r'reason="(\w+)"', source))
-    config = TRANSLATIONS["config"]
-    subentry = TRANSLATIONS["config_subentries"]["agent"]
-    options = TRANSLATIONS["options"]
-    every_error = set(config["error"]) | set(subentry["error"]) | set(options["error"])
-    every_abort = set(config["abort"]) | set(subentry["abort"])
-    assert used_errors <= every_error
-    assert used_aborts <= every_abort
-    assert {"already_configured", "wrong_account"} <= set(config["abort"])
-    assert {"already_configured", "no_agents_available", "reauth_required"} <= set(
-        subentry["abort"]
-    )
-    assert {"invalid_auth", "cannot_connect", "unknown", "invalid_url"} <= set(
-        config["error"]
-    )
-    assert {"agent_not_found", "cannot_connect", "unknown"} <= set(subentry["error"])
-    assert {
-        "livekit_incomplete",
-        "livekit_invalid_url",
-        "livekit_invalid_auth",
-        "livekit_cannot_connect",
-        "unknown",
-    } <= set(options["error"])
-    assert subentry["initiate_flow"]["user"] == "Add agent"
-    assert subentry["entry_type"] == "Agent"
-
-
-def _check_form_translated(result: Any, step: dict[str, Any]) -> None:
-    """Assert a form's title, description and every field are translated."""
-    assert step["title"]
-    assert step["description"]
-    for key, value in result["data_schema"].schema.items():
-        name = str(key)
-        if isinstance(value, section):
-            texts = step["sections"][name]
-            assert texts["name"]
-            assert texts["description"]
-            for inner in value.schema.schema:
-                assert texts["data"][str(inner)]
-                assert texts["data_description"][str(inner)]
-            continue
-        assert step["data"][name]
-        assert step["data_description"][name]
-    for placeholder in re.findall(r"{(\w+)}", step["description"]):
-        assert placeholder in (result["description_placeholders"] or {})
-
-
-async def test_every_form_translated(
-    hass: HomeAssistant,
-    simulator_url: str,
-    account: str,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    add_agents: Callable[..., list[str]],
-) -> None:
-    """Each step's form has a title, description, label and help per field."""
-    add_agents(2)
-    steps = TRANSLATIONS["config"]["step"]
-    result = await _start_user_flow(hass)
-    _check_form_translated(result, steps["user"])
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _user_input(account, simulator_url)
-    )
-    _check_form_translated(result, steps["agents"])
-
-    entry = config_entry_factory(agents={"AG0001": "Agent 1"})
-    entry.add_to_hass(hass)
-    result = await entry.start_reauth_flow(hass)
-    _check_form_translated(result, steps["reauth_confirm"])
-    result = await entry.start_reconfigure_flow(hass)
-    _check_form_translated(result, steps["reconfigure"])
-    result = await _start_subentry_flow(hass, entry)
-    _check_form_translated(
-        result, TRANSLATIONS["config_subentries"]["agent"]["step"]["user"]
-    )
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    _check_form_translated(result, TRANSLATIONS["options"]["step"]["init"])
+    assert_form(result, "init", {"base": "unknown"}, strings=OPTIONS)
+    assert "Unexpected error while checking LiveKit" in caplog.text
+    assert entry.options == {}

@@ -1,6 +1,6 @@
-"""Data updates: the request budget and agents deleted upstream.
+"""Data updates: the request budget, agents deleted upstream, one agent's fault.
 
-Faults (outages, 429, 401, ...) are in test_faults.py.
+Account-wide faults (outages, 429, 401, ...) are in test_faults.py.
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import Fault, Simulator
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import FRONT_DOOR, KITCHEN, Advance
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device
 
 AGENT_ENTITIES = ("sensor.front_door_status", "sensor.kitchen_status")
-ACCOUNT_ENTITY = "sensor.bithuman_account_credit_balance"
+ACCOUNT_ENTITY = "sensor.ada_example_com_credit_balance"
 
 
 def _states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
@@ -33,14 +34,14 @@ def _states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
     return [state.state if state else "missing" for state in states]
 
 
-async def test_twenty_ready_agents_cost_at_most_60_requests_an_hour(
+async def test_twenty_ready_agents_cost_at_most_90_requests_an_hour(
     hass: HomeAssistant,
     config_entry_factory: type[MockConfigEntry],
     simulator: Simulator,
     account: str,
     advance: Advance,
 ) -> None:
-    """Steady state for 20 ready agents: 60 requests an hour at most."""
+    """Steady state for 20 ready agents, none live: 90 requests an hour at most."""
     agents = {}
     for number in range(20):
         code = f"A4{number:07d}"
@@ -59,10 +60,11 @@ async def test_twenty_ready_agents_cost_at_most_60_requests_an_hour(
 
     total = simulator.count()
     print(f"requests in one hour for 20 ready agents: {total}")  # noqa: T201
-    assert total <= 60
-    # Still watching everything: the agent list every poll, each agent's
-    # dynamics and the account at least once in the hour.
-    assert simulator.count(path_prefix="/v1/agents") >= 24
+    assert total <= 90
+    # Still watching everything: the agent list and the live sessions every
+    # 2 minutes, each agent's dynamics and the account at least once an hour.
+    assert simulator.count(path_prefix="/v1/agents") >= 29
+    assert simulator.count(path_prefix=f"/v2/{USER_ID}/runtime-sessions") >= 29
     assert simulator.count(path_prefix="/v1/me") >= 1
     for code in agents:
         assert simulator.count(path_prefix=f"/v1/dynamics/{code}") >= 1
@@ -101,12 +103,7 @@ async def test_agent_deleted_upstream(
     assert result["type"] == "create_entry"
 
     assert {s.unique_id for s in init_integration.subentries.values()} == {FRONT_DOOR}
-    assert (
-        device_registry.async_get_device_by_identifier(
-            (DOMAIN, KITCHEN), init_integration.entry_id
-        )
-        is None
-    )
+    assert agent_device(hass, KITCHEN) is None
     assert not entity_registry.async_get_entity_id(
         "sensor", DOMAIN, f"{KITCHEN}_status"
     )
@@ -114,38 +111,53 @@ async def test_agent_deleted_upstream(
     assert _states(hass, "sensor.front_door_status") == ["ready"]
 
 
-async def test_agent_gone_between_list_and_dynamics(
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        # A gateway in front of the API: says nothing about the agent.
+        (f"/v1/dynamics/{KITCHEN}", "Endpoint not found"),
+        # Even the agent's own 404 on its dynamics is not a confirmation.
+        (f"/v1/dynamics/{KITCHEN}", f"Agent not found for code: {KITCHEN}"),
+    ],
+)
+async def test_a_404_alone_never_deletes(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: Simulator,
     advance: Advance,
+    issue_registry: ir.IssueRegistry,
+    path: str,
+    message: str,
 ) -> None:
-    """A 404 for an agent's dynamics means the agent is gone; others stay."""
-    simulator.add_fault(
-        Fault(
-            path=f"/v1/dynamics/{KITCHEN}",
-            method="GET",
-            status=404,
-            code="NOT_FOUND",
-            message=f"Agent not found for code: {KITCHEN}",
-        )
+    """Deleted means gone from the full list and confirmed by bitHuman, not any 404."""
+    fault = simulator.add_fault(
+        Fault(path=path, method="GET", status=404, code="NOT_FOUND", message=message)
     )
     await advance(3600)
     assert _states(hass, *AGENT_ENTITIES) == ["ready", STATE_UNAVAILABLE]
+    assert not issue_registry.issues
+    simulator.remove_fault(fault)
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
 
 
-async def test_dynamics_read_failing_fails_the_poll(
+async def test_one_agents_failing_dynamics_leave_the_others_alone(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: Simulator,
     advance: Advance,
 ) -> None:
-    """A server error on one agent's dynamics makes the poll fail, then recover."""
+    """A 5xx on one agent's dynamics makes that agent unavailable, then it recovers."""
     fault = simulator.add_fault(
         Fault(path=f"/v1/dynamics/{KITCHEN}", method="GET", status=500)
     )
     await advance(3600)
-    assert _states(hass, *AGENT_ENTITIES) == [STATE_UNAVAILABLE] * 2
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", STATE_UNAVAILABLE]
+    assert hass.states.get(ACCOUNT_ENTITY).state != STATE_UNAVAILABLE
+    # Retried at the steady pace, not every 5 seconds.
+    simulator.clear_requests()
+    await advance(60)
+    assert simulator.count(path_prefix=f"/v1/dynamics/{KITCHEN}") == 0
     simulator.remove_fault(fault)
     await advance(120)
     assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]

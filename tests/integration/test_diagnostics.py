@@ -8,11 +8,13 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
+    get_diagnostics_for_device,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from bithuman_simulator import Simulator
 from custom_components.bithuman.const import (
     CONF_AVATAR_IDENTITY,
     CONF_LIVEKIT_API_KEY,
@@ -20,7 +22,7 @@ from custom_components.bithuman.const import (
     CONF_LIVEKIT_URL,
 )
 
-from .conftest import ACCOUNT_KEY, EMAIL, USER_ID
+from .conftest import ACCOUNT_KEY, EMAIL, FRONT_DOOR, KITCHEN, USER_ID, agent_device
 
 LIVEKIT_SECRET = "lk_secret_do_not_leak_7731"
 
@@ -53,3 +55,45 @@ async def test_diagnostics(
             "created_at", "updated_at", "image_url", "url", "voice_id", "api_url"
         )
     )
+
+
+async def test_private_fields_are_described_not_shown(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+) -> None:
+    """Prompts, asset links, voice ids and URLs: only set, length and host remain."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    text = json.dumps(diagnostics)
+    agent = simulator.agent(FRONT_DOOR)
+    for private in (
+        agent.system_prompt,
+        agent.voice_id,
+        init_integration.data["api_url"],
+        *simulator.dynamics_json(FRONT_DOOR)["gestures"].values(),  # type: ignore[union-attr]
+    ):
+        assert private not in text
+    front_door = diagnostics["agents"][FRONT_DOOR]["agent"]
+    assert front_door["system_prompt"] == {
+        "set": True,
+        "length": len(agent.system_prompt),
+    }
+    assert front_door["image_url"]["host"] == "127.0.0.1"
+
+
+async def test_device_diagnostics_hold_that_agent_alone(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The device page's download is about its agent, not the whole account."""
+    device = agent_device(hass, FRONT_DOOR)
+    diagnostics = await get_diagnostics_for_device(
+        hass, hass_client, init_integration, device
+    )
+    assert set(diagnostics["agents"]) == {FRONT_DOOR}
+    assert "account" not in diagnostics
+    assert KITCHEN not in json.dumps(diagnostics)

@@ -1,4 +1,4 @@
-"""Setting up, unloading and changing a bitHuman entry."""
+"""Setting up, reloading, unloading and removing a bitHuman entry."""
 
 from __future__ import annotations
 
@@ -6,27 +6,35 @@ from collections.abc import Callable
 from types import MappingProxyType
 
 from homeassistant import config_entries
-from homeassistant.config_entries import (
-    SOURCE_REAUTH,
-    ConfigEntryState,
-    ConfigSubentry,
-)
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState, ConfigSubentry
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from bithuman_simulator import Simulator
 from custom_components.bithuman.const import (
     CONF_AGENT_CODE,
     CONF_API_SECRET,
+    CONF_LIVEKIT_API_KEY,
+    CONF_LIVEKIT_API_SECRET,
     CONF_LIVEKIT_URL,
     DOMAIN,
     SUBENTRY_TYPE_AGENT,
 )
 
-from .conftest import ACCOUNT_KEY, FRONT_DOOR, KITCHEN, Advance
+from .conftest import (
+    ACCOUNT_KEY,
+    EMAIL,
+    FRONT_DOOR,
+    KITCHEN,
+    USER_ID,
+    Advance,
+    agent_device,
+)
 
 
 async def test_setup_and_unload(
@@ -34,15 +42,33 @@ async def test_setup_and_unload(
 ) -> None:
     """The entry loads, shows the agents' states, and unloads cleanly."""
     assert init_integration.state is ConfigEntryState.LOADED
-    state = hass.states.get("sensor.front_door_status")
-    assert state is not None
-    assert state.state == "ready"
+    assert hass.states.get("sensor.front_door_status").state == "ready"
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert init_integration.state is ConfigEntryState.NOT_LOADED
-    state = hass.states.get("sensor.front_door_status")
-    assert state is not None
-    assert state.state == "unavailable"
+    assert hass.states.get("sensor.front_door_status").state == STATE_UNAVAILABLE
+
+
+async def test_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """The account device is named after the account; agents hang off it."""
+    account = agent_device(hass, USER_ID)
+    front_door = agent_device(hass, FRONT_DOOR)
+    assert account is not None
+    assert front_door is not None
+    assert account.name == EMAIL
+    assert account.entry_type is dr.DeviceEntryType.SERVICE
+    # The simulator is not bitHuman's site: the link goes where the API is.
+    assert account.configuration_url == init_integration.data["api_url"]
+    assert front_door.via_device_id == account.id
+    assert (front_door.name, front_door.manufacturer, front_door.serial_number) == (
+        "Front Door",
+        "bitHuman",
+        FRONT_DOOR,
+    )
 
 
 @pytest.mark.parametrize("mode", ["drop", "503"])
@@ -79,30 +105,29 @@ async def test_rejected_secret_at_setup_starts_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
-async def test_agent_added_without_reload(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
+def _subentry(code: str, name: str) -> ConfigSubentry:
+    return ConfigSubentry(
+        data=MappingProxyType({CONF_AGENT_CODE: code}),
+        subentry_type=SUBENTRY_TYPE_AGENT,
+        title=name,
+        unique_id=code,
+    )
+
+
+async def test_agent_added(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """A new agent subentry gets its device and entities; nothing reloads."""
+    """A new agent subentry reloads the entry: its device and entities appear."""
     simulator.add_agent(ACCOUNT_KEY, code="A50000001", name="Garage")
-    coordinator = init_integration.runtime_data.coordinator
     hass.config_entries.async_add_subentry(
-        init_integration,
-        ConfigSubentry(
-            data=MappingProxyType({CONF_AGENT_CODE: "A50000001"}),
-            subentry_type=SUBENTRY_TYPE_AGENT,
-            title="Garage",
-            unique_id="A50000001",
-        ),
+        init_integration, _subentry("A50000001", "Garage")
     )
     await hass.async_block_till_done()
 
-    assert init_integration.runtime_data.coordinator is coordinator
-    state = hass.states.get("sensor.garage_status")
-    assert state is not None
-    assert state.state == "ready"
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.garage_status").state == "ready"
     assert hass.states.get("switch.garage_dynamics") is not None
+    assert hass.states.get("sensor.front_door_status").state == "ready"
 
 
 async def test_agent_removed_takes_its_device(
@@ -119,41 +144,44 @@ async def test_agent_removed_takes_its_device(
     hass.config_entries.async_remove_subentry(init_integration, subentry_id)
     await hass.async_block_till_done()
 
-    assert (
-        device_registry.async_get_device_by_identifier(
-            (DOMAIN, KITCHEN), init_integration.entry_id
-        )
-        is None
-    )
+    assert agent_device(hass, KITCHEN) is None
     assert hass.states.get("sensor.kitchen_status") is None
-    assert init_integration.runtime_data.coordinator.tracked_codes == {FRONT_DOOR}
+    assert init_integration.runtime_data.coordinator.tracked == {FRONT_DOOR}
 
 
-async def test_options_change_does_not_reload(
+async def test_options_reload_and_enable_gestures(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """The LiveKit options are read when used; changing them reloads nothing."""
-    runtime = init_integration.runtime_data
+    """Gesture buttons wait for the LiveKit options and work once they are set."""
+    button = "button.front_door_mini_wave_hello"
+    assert hass.states.get(button).state == STATE_UNAVAILABLE
+
     hass.config_entries.async_update_entry(
-        init_integration, options={CONF_LIVEKIT_URL: "wss://livekit.example"}
+        init_integration,
+        options={
+            CONF_LIVEKIT_URL: "wss://livekit.example",
+            CONF_LIVEKIT_API_KEY: "key",
+            CONF_LIVEKIT_API_SECRET: "secret",
+        },
     )
     await hass.async_block_till_done()
-    assert init_integration.runtime_data is runtime
+    assert hass.states.get(button).state != STATE_UNAVAILABLE
+    assert init_integration.runtime_data.gestures is not None
 
 
 async def test_new_secret_reloads(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """New credentials stored by reauth or reconfigure reload the entry."""
-    simulator.add_secret("user-0001", "sk_rotated_secret_0002")
-    runtime = init_integration.runtime_data
+    simulator.add_secret(USER_ID, "sk_rotated_secret_0002")
+    client = init_integration.runtime_data.client
     hass.config_entries.async_update_entry(
         init_integration,
         data={**init_integration.data, CONF_API_SECRET: "sk_rotated_secret_0002"},
     )
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
-    assert init_integration.runtime_data is not runtime
+    assert init_integration.runtime_data.client is not client
 
 
 async def test_removing_the_entry_withdraws_its_repairs(
@@ -171,6 +199,31 @@ async def test_removing_the_entry_withdraws_its_repairs(
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert not issue_registry.issues
+
+
+async def test_stale_device_can_be_deleted(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    device_registry: dr.DeviceRegistry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A device whose agent is gone from bitHuman can be deleted; a live one cannot."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    front_door = agent_device(hass, FRONT_DOOR)
+    response = await client.remove_device(front_door.id)
+    assert not response["success"]
+
+    simulator.delete_agent(KITCHEN)
+    await advance(120)
+    kitchen = agent_device(hass, KITCHEN)
+    response = await client.remove_device(kitchen.id)
+    assert response["success"]
+    await hass.async_block_till_done()
+    assert agent_device(hass, KITCHEN) is None
+    assert KITCHEN not in {s.unique_id for s in init_integration.subentries.values()}
 
 
 async def test_setup_without_an_entry_is_a_no_op(hass: HomeAssistant) -> None:

@@ -1,20 +1,21 @@
 """Gestures over LiveKit: room discovery through the server API, then the RPC.
 
 No LiveKit server exists on this machine. Room discovery runs the real
-`livekit.api` client against `livekit_server`, a local stand-in speaking
-LiveKit's RoomService twirp protocol; the join and the `trigger_dynamics` RPC
-run against `rtc_rooms`, stand-ins for `livekit.rtc.Room` put in place at the
-integration's one seam (`create_rtc_room`).
+`livekit.api` client over HTTP against `livekit_server`, a local stand-in of
+LiveKit's RoomService (twirp, protobuf, token checks); joining the room and
+the `trigger_dynamics` RPC run against `rtc_rooms`, stand-ins for
+`livekit.rtc.Room`, the one boundary that needs a real LiveKit server.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -24,7 +25,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bithuman.const import (
+    CONF_API_SECRET,
+    CONF_API_URL,
     CONF_AVATAR_IDENTITY,
+    CONF_LIVEKIT_API_KEY,
     CONF_LIVEKIT_API_SECRET,
     CONF_LIVEKIT_URL,
     DOMAIN,
@@ -32,34 +36,42 @@ from custom_components.bithuman.const import (
 from custom_components.bithuman.livekit import (
     DELIVERY_TIMEOUT,
     DISCOVERY_TIMEOUT,
+    MAX_PARALLEL_LISTINGS,
     _rtc_url,
-    create_rtc_room,
 )
 
 from .conftest import (
     AVATAR,
+    EMAIL,
     FRONT_DOOR,
+    LIVEKIT_API_KEY,
     LIVEKIT_API_SECRET,
+    OTHER_EMAIL,
+    OTHER_USER_ID,
     LiveKitServer,
     RtcRooms,
+    agent_subentry,
     livekit_participant,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from bithuman_simulator import Simulator
 
 LOBBY = "A10000003"
+STUDIO = "A20000001"
 FRONT_DOOR_TARGET = {ATTR_ENTITY_ID: "sensor.front_door_status"}
-LOBBY_TARGET = {ATTR_ENTITY_ID: "sensor.lobby_status"}
 GUEST = "guest-7"
+# What every gesture error of Front Door's mini_wave_hello names.
+FRONT_DOOR_WAVE = {
+    "agent": "Front Door",
+    "identity": AVATAR,
+    "gesture": "mini_wave_hello",
+}
 
 
 @pytest.fixture
 async def gesture_entry(
     hass: HomeAssistant,
-    *,
     simulator: Simulator,
     account: str,
     agents: dict[str, str],
@@ -84,491 +96,140 @@ async def gesture_entry(
     return entry
 
 
+async def set_options(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: str
+) -> None:
+    """Change the entry's LiveKit options and wait for the reload."""
+    hass.config_entries.async_update_entry(entry, options={**entry.options, **options})
+    await hass.async_block_till_done()
+
+
 async def trigger(
     hass: HomeAssistant,
-    target: dict[str, Any],
+    target: dict[str, Any] | None = None,
     gesture: str = "mini_wave_hello",
     **data: Any,
 ) -> ServiceResponse:
-    """Call bithuman.trigger_gesture and return its response."""
+    """Call bithuman.trigger_gesture (Front Door by default); return its response."""
     return await hass.services.async_call(
         DOMAIN,
         "trigger_gesture",
         {"gesture": gesture, **data},
-        target=target,
+        target=target or FRONT_DOOR_TARGET,
         blocking=True,
         return_response=True,
     )
 
 
+def assert_error(
+    err: BaseException, translation_key: str, placeholders: dict[str, str]
+) -> None:
+    """Assert a translated error by its key and placeholders."""
+    assert isinstance(err, HomeAssistantError)
+    assert (err.translation_domain, err.translation_key) == (DOMAIN, translation_key)
+    assert err.translation_placeholders == placeholders
+
+
+# Delivery
+
+
 @pytest.mark.usefixtures("gesture_entry")
-async def test_gesture_found_room_and_rpc(
+async def test_gesture_is_sent_as_rpc_to_the_avatar(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
-    """The avatar's room is found through the server API; the RPC goes there."""
+    """The RPC trigger_dynamics with the action goes to the avatar; then leave."""
     livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.add_room("office", [livekit_participant(GUEST)])
 
-    response = await trigger(hass, FRONT_DOOR_TARGET)
+    response = await trigger(hass)
 
     assert response == {"agents": {FRONT_DOOR: {"room": "hall"}}}
-    assert livekit_server.methods() == [
-        ("ListRooms", None),
-        ("ListParticipants", "hall"),
-        ("ListParticipants", "office"),
-    ]
-    # Every server call was signed with the configured key, for its own scope.
-    for call in livekit_server.calls:
-        assert call.claims.video is not None
-    assert livekit_server.calls[0].claims.video.room_list
-    assert livekit_server.calls[1].claims.video.room_admin
     [room] = rtc_rooms.created
-    assert room.url == livekit_server.url.replace("http://", "ws://")
-    assert room.options is not None
-    assert room.options.auto_subscribe is False
     assert room.rpc_calls == [
         {
             "destination_identity": AVATAR,
             "method": "trigger_dynamics",
-            "payload": '{"action": "mini_wave_hello"}',
+            "payload": json.dumps({"action": "mini_wave_hello"}),
         }
     ]
-    assert json.loads(room.rpc_calls[0]["payload"]) == {"action": "mini_wave_hello"}
     assert room.disconnected
-    # A short-lived participant of Home Assistant that may join this room only
-    # and send data, nothing else.
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_room_is_found_through_the_server_api(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """ListRooms, then each room's participants; the avatar's room is joined."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.add_room("office", [livekit_participant(GUEST)])
+
+    await trigger(hass)
+
+    assert sorted(livekit_server.methods(), key=str) == sorted(
+        [
+            ("ListRooms", None),
+            ("ListParticipants", "hall"),
+            ("ListParticipants", "office"),
+        ],
+        key=str,
+    )
+    [room] = rtc_rooms.created
+    assert room.claims.video is not None
+    assert room.claims.video.room == "hall"
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_server_calls_are_signed_for_their_scope(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Each server call carries a token of the configured key for its own grant."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    await trigger(hass)
+
+    list_rooms, list_participants = livekit_server.calls
+    assert list_rooms.claims.video is not None
+    assert list_rooms.claims.video.room_list
+    assert list_participants.claims.video is not None
+    assert list_participants.claims.video.room_admin
+    assert list_participants.claims.video.room == "hall"
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_room_is_joined_as_a_participant_that_publishes_nothing(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A short-lived, visible Home Assistant participant that only sends data."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    await trigger(hass)
+
+    [room] = rtc_rooms.created
     claims = room.claims
     assert claims.identity.startswith("home-assistant-")
     assert claims.name == "Home Assistant"
     assert claims.video is not None
-    assert claims.video.room_join is True
-    assert claims.video.room == "hall"
-    assert claims.video.can_publish is False
-    assert claims.video.can_subscribe is False
-    assert claims.video.can_publish_data is True
-    assert not claims.video.hidden
+    assert (
+        claims.video.room_join,
+        claims.video.room,
+        claims.video.can_publish,
+        claims.video.can_subscribe,
+        claims.video.can_publish_data,
+        bool(claims.video.hidden),
+    ) == (True, "hall", False, False, True, False)
+    assert room.options is not None
+    assert room.options.auto_subscribe is False
 
 
 @pytest.mark.usefixtures("gesture_entry")
-async def test_gesture_in_the_room_given(
+async def test_room_client_gets_the_websocket_url(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
-    """With a room, only that room is checked for the avatar."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
-
-    response = await trigger(hass, FRONT_DOOR_TARGET, "blow_kiss_heart", room="studio")
-
-    assert response == {"agents": {FRONT_DOOR: {"room": "studio"}}}
-    assert livekit_server.methods() == [("ListParticipants", "studio")]
-    [room] = rtc_rooms.created
-    assert room.claims.video is not None
-    assert room.claims.video.room == "studio"
-    assert room.rpc_calls[0]["payload"] == '{"action": "blow_kiss_heart"}'
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_avatar_not_in_the_room_given(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """A room without the avatar is refused before joining it."""
-    livekit_server.add_room(
-        "studio",
-        [
-            livekit_participant(GUEST),
-            livekit_participant(AVATAR, state=ParticipantInfo.State.DISCONNECTED),
-        ],
-    )
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET, room="studio")
-
-    assert exc_info.value.translation_key == "avatar_not_in_room"
-    assert str(exc_info.value) == (
-        "The avatar of Front Door (participant bithuman-avatar-agent) is not in "
-        "the LiveKit room studio. Check the room name, or leave the room empty to "
-        "use the room where the avatar is live"
-    )
-    assert rtc_rooms.created == []
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_avatar_not_live_anywhere(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """No room holds the avatar: a translated error, and no join."""
-    livekit_server.add_room("hall", [livekit_participant(GUEST)])
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "avatar_not_live"
-    assert exc_info.value.translation_placeholders == {
-        "agent": "Front Door",
-        "identity": AVATAR,
-        "gesture": "mini_wave_hello",
-    }
-    assert rtc_rooms.created == []
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_room_that_closed_while_listing(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """A room gone between ListRooms and ListParticipants counts as empty."""
-    livekit_server.add_room("closing", [livekit_participant(AVATAR)])
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.vanished.add("closing")
-
-    assert await trigger(hass, FRONT_DOOR_TARGET) == {
-        "agents": {FRONT_DOOR: {"room": "hall"}}
-    }
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_each_agent_in_the_room_naming_it(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """One avatar identity live in several rooms: each agent goes to its own.
-
-    A room is recognised by its name, its metadata, or the avatar's
-    attributes or metadata naming the agent code.
-    """
-    livekit_server.add_room(
-        "front",
-        [livekit_participant(AVATAR, attributes={"agent_code": FRONT_DOOR})],
-    )
-    livekit_server.add_room(
-        "reception",
-        [livekit_participant(AVATAR)],
-        metadata=json.dumps({"agent": LOBBY.lower()}),
-    )
-
-    response = await trigger(
-        hass, {ATTR_ENTITY_ID: ["sensor.front_door_status", "sensor.lobby_status"]}
-    )
-
-    assert response == {
-        "agents": {
-            FRONT_DOOR: {"room": "front"},
-            LOBBY: {"room": "reception"},
-        }
-    }
-    rooms = {
-        room.claims.video.room: room.rpc_calls
-        for room in rtc_rooms.created
-        if room.claims.video is not None
-    }
-    assert set(rooms) == {"front", "reception"}
-    assert all(len(calls) == 1 for calls in rooms.values())
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_several_rooms_and_none_names_the_agent(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """Live in several rooms, none naming the agent: ask for the room."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
-
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "avatar_in_several_rooms"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["rooms"] == "hall, studio"
-    assert "Say which one with the room field" in str(exc_info.value)
-    assert rtc_rooms.created == []
-
-
-async def test_custom_avatar_identity(
-    hass: HomeAssistant,
-    gesture_entry: MockConfigEntry,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-) -> None:
-    """The avatar identity option names the participant the RPC goes to."""
-    hass.config_entries.async_update_entry(
-        gesture_entry,
-        options={**gesture_entry.options, CONF_AVATAR_IDENTITY: "front-door-avatar"},
-    )
-    await hass.async_block_till_done()
-    livekit_server.add_room(
-        "hall", [livekit_participant(AVATAR), livekit_participant("front-door-avatar")]
-    )
-    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
-
-    await trigger(hass, FRONT_DOOR_TARGET)
-
-    [room] = rtc_rooms.created
-    assert room.claims.video is not None
-    assert room.claims.video.room == "hall"
-    assert room.rpc_calls[0]["destination_identity"] == "front-door-avatar"
-
-
-async def test_livekit_rejects_the_credentials(
-    hass: HomeAssistant,
-    gesture_entry: MockConfigEntry,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A wrong secret is a translated LiveKit error that never shows a secret."""
-    wrong_secret = "lk-wrong-secret-0f9e8d7c6b5a4f3e2d1c"
-    hass.config_entries.async_update_entry(
-        gesture_entry,
-        options={**gesture_entry.options, CONF_LIVEKIT_API_SECRET: wrong_secret},
-    )
-    await hass.async_block_till_done()
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    caplog.set_level(logging.DEBUG)
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "livekit_error"
-    message = str(exc_info.value)
-    assert message == (
-        "Could not send the gesture to Front Door through LiveKit: the LiveKit "
-        "server answered HTTP 401 (unauthenticated: invalid token). Check the "
-        "LiveKit connection in the integration's options"
-    )
-    for text in (message, caplog.text):
-        assert wrong_secret not in text
-        assert LIVEKIT_API_SECRET not in text
-    assert rtc_rooms.created == []
-
-
-@pytest.mark.parametrize(
-    ("setup", "error"),
-    [
-        (
-            lambda server: setattr(
-                server,
-                "error",
-                (503, {"code": "unavailable", "msg": "node draining"}),
-            ),
-            "the LiveKit server answered HTTP 503 (unavailable: node draining)",
-        ),
-        (
-            lambda server: setattr(server, "answer_garbage", True),
-            "the server at the LiveKit URL did not answer like LiveKit",
-        ),
-    ],
-    ids=["server_error", "not_livekit"],
-)
-@pytest.mark.usefixtures("gesture_entry")
-async def test_livekit_server_failures(
-    hass: HomeAssistant,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    setup: Callable[[LiveKitServer], None],
-    error: str,
-) -> None:
-    """Server API failures become the translated livekit_error."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    setup(livekit_server)
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"] == error
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_participants_refused(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """A key allowed to list rooms but not their participants: a clear error."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.participants_error = (
-        403,
-        {"code": "permission_denied", "msg": "no room admin grant"},
-    )
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"] == (
-        "the LiveKit server answered HTTP 403 (permission_denied: no room admin grant)"
-    )
-
-
-async def test_livekit_unreachable(
-    hass: HomeAssistant,
-    gesture_entry: MockConfigEntry,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    unused_tcp_port: int,
-) -> None:
-    """Nothing listening at the LiveKit URL: a translated LiveKit error."""
-    hass.config_entries.async_update_entry(
-        gesture_entry,
-        options={
-            **gesture_entry.options,
-            CONF_LIVEKIT_URL: f"wss://127.0.0.1:{unused_tcp_port}",
-        },
-    )
-    await hass.async_block_till_done()
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"].startswith(
-        "cannot reach the LiveKit server ("
-    )
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_livekit_server_too_slow(
-    hass: HomeAssistant,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Room discovery that takes too long is given up with a clear error."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    livekit_server.stall = True
-
-    call = hass.async_create_task(trigger(hass, FRONT_DOOR_TARGET))
-    await livekit_server.stalled.wait()
-    freezer.tick(DISCOVERY_TIMEOUT + 1)
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await call
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"] == (
-        "the LiveKit server did not answer in time"
-    )
-    assert rtc_rooms.created == []
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_joining_the_room_fails(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """A refused join is a translated LiveKit error; the room is left."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    rtc_rooms.connect_error = rtc.ConnectError("engine: signal failure: 401")
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"] == (
-        "cannot join the LiveKit room hall (engine: signal failure: 401)"
-    )
-    [room] = rtc_rooms.created
-    assert room.rpc_calls == []
-    assert room.disconnected
-
-
-@pytest.mark.parametrize(
-    ("code", "translation_key"),
-    [
-        (rtc.RpcError.ErrorCode.UNSUPPORTED_METHOD, "gesture_failed"),
-        (rtc.RpcError.ErrorCode.APPLICATION_ERROR, "gesture_failed"),
-        (rtc.RpcError.ErrorCode.RECIPIENT_NOT_FOUND, "avatar_not_in_room"),
-        (rtc.RpcError.ErrorCode.RECIPIENT_DISCONNECTED, "avatar_not_in_room"),
-    ],
-)
-@pytest.mark.usefixtures("gesture_entry")
-async def test_rpc_refused(
-    hass: HomeAssistant,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    code: rtc.RpcError.ErrorCode,
-    translation_key: str,
-) -> None:
-    """The avatar's RPC error reaches the user, translated."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    rtc_rooms.rpc_error = rtc.RpcError(code, "Method not supported at destination")
-
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await trigger(hass, FRONT_DOOR_TARGET)
-
-    assert exc_info.value.translation_key == translation_key
-    assert rtc_rooms.created[0].disconnected
-    if translation_key == "gesture_failed":
-        assert str(exc_info.value) == (
-            "The avatar of Front Door did not play mini_wave_hello in the LiveKit "
-            "room hall: Method not supported at destination"
-        )
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_rpc_never_answered(
-    hass: HomeAssistant,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A join or RPC that hangs is given up; the room is still left."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    rtc_rooms.rpc_hangs = True
-
-    call = hass.async_create_task(trigger(hass, FRONT_DOOR_TARGET))
-    await rtc_rooms.rpc_started.wait()
-    freezer.tick(DELIVERY_TIMEOUT + 1)
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await call
-
-    assert exc_info.value.translation_key == "livekit_error"
-    assert exc_info.value.translation_placeholders is not None
-    assert exc_info.value.translation_placeholders["error"] == (
-        "the LiveKit room hall did not answer in time"
-    )
-    assert rtc_rooms.created[0].disconnected
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_leaving_the_room_fails(
-    hass: HomeAssistant,
-    livekit_server: LiveKitServer,
-    rtc_rooms: RtcRooms,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A gesture delivered is a success even if leaving the room fails."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    rtc_rooms.disconnect_error = RuntimeError("already closed")
-    caplog.set_level(logging.DEBUG, logger="custom_components.bithuman")
-
-    assert await trigger(hass, FRONT_DOOR_TARGET) == {
-        "agents": {FRONT_DOOR: {"room": "hall"}}
-    }
-    assert "Leaving the LiveKit room failed" in caplog.text
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_gesture_button_uses_the_same_path(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """Pressing a gesture button sends the same RPC as the action."""
+    """The http:// LiveKit URL is joined as ws://."""
     livekit_server.add_room("hall", [livekit_participant(AVATAR)])
 
-    await hass.services.async_call(
-        BUTTON_DOMAIN,
-        SERVICE_PRESS,
-        {ATTR_ENTITY_ID: "button.front_door_talk_head_nod_subtle"},
-        blocking=True,
-    )
+    await trigger(hass)
 
-    [room] = rtc_rooms.created
-    assert room.rpc_calls == [
-        {
-            "destination_identity": AVATAR,
-            "method": "trigger_dynamics",
-            "payload": '{"action": "talk_head_nod_subtle"}',
-        }
-    ]
+    assert rtc_rooms.created[0].url == livekit_server.url.replace("http://", "ws://")
 
 
 @pytest.mark.parametrize(
@@ -580,11 +241,718 @@ async def test_gesture_button_uses_the_same_path(
         ("ws://livekit.local:7880", "ws://livekit.local:7880"),
     ],
 )
-def test_room_url(url: str, expected: str) -> None:
-    """The room client gets the WebSocket form of the LiveKit URL."""
+def test_room_url_is_the_websocket_form(url: str, expected: str) -> None:
+    """Whatever form the LiveKit URL has, the room client gets ws(s)://."""
     assert _rtc_url(url) == expected
 
 
-async def test_the_seam_makes_a_real_room() -> None:
-    """Outside tests the seam returns the SDK's own room client."""
-    assert isinstance(create_rtc_room(), rtc.Room)
+@pytest.mark.parametrize(
+    "gesture",
+    ["mini_wave_hello", "Mini wave hello", "  MINI WAVE HELLO ", "Mini_Wave_Hello"],
+)
+@pytest.mark.usefixtures("gesture_entry")
+async def test_gesture_by_action_or_friendly_name(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    gesture: str,
+) -> None:
+    """The action name and the name on the button both play the gesture."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    await trigger(hass, gesture=gesture)
+
+    assert rtc_rooms.created[0].rpc_calls[0]["payload"] == json.dumps(
+        {"action": "mini_wave_hello"}
+    )
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_gesture_in_the_room_given(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """With a room, only that room is checked for the avatar, then joined."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
+
+    response = await trigger(hass, gesture="blow_kiss_heart", room="studio")
+
+    assert response == {"agents": {FRONT_DOOR: {"room": "studio"}}}
+    assert livekit_server.methods() == [("ListParticipants", "studio")]
+    [room] = rtc_rooms.created
+    assert room.claims.video is not None
+    assert room.claims.video.room == "studio"
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_unknown_gesture_never_reaches_livekit(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A gesture the agent lacks is refused before any LiveKit call."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    with pytest.raises(ServiceValidationError):
+        await trigger(hass, gesture="laugh_react")
+
+    assert livekit_server.calls == []
+    assert rtc_rooms.created == []
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_button_press_sends_the_same_rpc(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Pressing a gesture button sends the RPC the action sends."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    await hass.services.async_call(
+        "button",
+        "press",
+        {ATTR_ENTITY_ID: "button.front_door_talk_head_nod_subtle"},
+        blocking=True,
+    )
+
+    [room] = rtc_rooms.created
+    assert room.rpc_calls[0]["payload"] == json.dumps(
+        {"action": "talk_head_nod_subtle"}
+    )
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_leaving_the_room_failing_is_still_a_success(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The gesture was delivered: a failed leave is only logged."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.disconnect_error = RuntimeError("already closed")
+    caplog.set_level(logging.DEBUG, logger="custom_components.bithuman")
+
+    assert await trigger(hass) == {"agents": {FRONT_DOOR: {"room": "hall"}}}
+    assert "Leaving the LiveKit room failed" in caplog.text
+
+
+# Which room
+
+
+@pytest.mark.parametrize(
+    "participants",
+    [
+        pytest.param([livekit_participant(GUEST)], id="guest-only"),
+        pytest.param(
+            [livekit_participant(AVATAR, state=ParticipantInfo.State.DISCONNECTED)],
+            id="avatar-disconnected",
+        ),
+        pytest.param(None, id="no-such-room"),
+    ],
+)
+@pytest.mark.usefixtures("gesture_entry")
+async def test_avatar_not_in_the_room_given(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    participants: list[ParticipantInfo] | None,
+) -> None:
+    """A room without the live avatar is refused before joining it."""
+    if participants is not None:
+        livekit_server.add_room("studio", participants)
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass, room="studio")
+
+    assert_error(
+        exc_info.value, "avatar_not_in_room", {**FRONT_DOOR_WAVE, "room": "studio"}
+    )
+    assert rtc_rooms.created == []
+
+
+@pytest.mark.parametrize(
+    "rooms",
+    [
+        pytest.param({}, id="no-rooms"),
+        pytest.param({"hall": [livekit_participant(GUEST)]}, id="guests-only"),
+        pytest.param(
+            {
+                "hall": [
+                    livekit_participant(
+                        AVATAR, state=ParticipantInfo.State.DISCONNECTED
+                    )
+                ]
+            },
+            id="avatar-disconnected",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("gesture_entry")
+async def test_avatar_not_live_anywhere(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    rooms: dict[str, list[ParticipantInfo]],
+) -> None:
+    """No room holds the live avatar: avatar_not_live, and no join."""
+    for name, participants in rooms.items():
+        livekit_server.add_room(name, participants)
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert_error(exc_info.value, "avatar_not_live", FRONT_DOOR_WAVE)
+    assert rtc_rooms.created == []
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_room_that_closed_while_listing_is_skipped(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A room gone between ListRooms and ListParticipants counts as empty."""
+    livekit_server.add_room("closing", [livekit_participant(AVATAR)])
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.vanished.add("closing")
+
+    assert await trigger(hass) == {"agents": {FRONT_DOOR: {"room": "hall"}}}
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_every_room_is_checked_however_many(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """More rooms than are listed at once: all are checked, the avatar found."""
+    for number in range(MAX_PARALLEL_LISTINGS * 2):
+        livekit_server.add_room(f"room-{number}", [livekit_participant(GUEST)])
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    assert await trigger(hass) == {"agents": {FRONT_DOOR: {"room": "hall"}}}
+    assert len(livekit_server.calls) == MAX_PARALLEL_LISTINGS * 2 + 2
+
+
+@pytest.mark.parametrize(
+    ("room_metadata", "avatar"),
+    [
+        pytest.param("", {"name": f"Avatar {FRONT_DOOR}"}, id="avatar-name"),
+        pytest.param("", {"metadata": f'{{"code": "{FRONT_DOOR}"}}'}, id="avatar-meta"),
+        pytest.param("", {"attributes": {"agent": FRONT_DOOR.lower()}}, id="attribute"),
+        pytest.param(json.dumps({"agent": FRONT_DOOR}), {}, id="room-metadata"),
+    ],
+)
+@pytest.mark.usefixtures("gesture_entry")
+async def test_avatar_in_several_rooms_goes_to_the_room_naming_the_agent(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    room_metadata: str,
+    avatar: dict[str, Any],
+) -> None:
+    """One avatar identity live in several rooms: the one naming the code wins."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.add_room(
+        "front", [livekit_participant(AVATAR, **avatar)], metadata=room_metadata
+    )
+
+    assert await trigger(hass) == {"agents": {FRONT_DOOR: {"room": "front"}}}
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_avatar_in_several_rooms_by_room_name(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A room named after the agent code is the agent's."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.add_room(f"room-{FRONT_DOOR.lower()}", [livekit_participant(AVATAR)])
+
+    assert await trigger(hass) == {
+        "agents": {FRONT_DOOR: {"room": f"room-{FRONT_DOOR.lower()}"}}
+    }
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_each_agent_goes_to_its_own_room(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Two agents sharing one avatar identity each play in their own room."""
+    livekit_server.add_room(
+        "front", [livekit_participant(AVATAR, attributes={"agent_code": FRONT_DOOR})]
+    )
+    livekit_server.add_room(
+        "reception", [livekit_participant(AVATAR)], metadata=json.dumps({"a": LOBBY})
+    )
+
+    response = await trigger(
+        hass, {ATTR_ENTITY_ID: ["sensor.front_door_status", "sensor.lobby_status"]}
+    )
+
+    assert response == {
+        "agents": {FRONT_DOOR: {"room": "front"}, LOBBY: {"room": "reception"}}
+    }
+    assert sorted(
+        (room.claims.video.room, len(room.rpc_calls))
+        for room in rtc_rooms.created
+        if room.claims.video is not None
+    ) == [("front", 1), ("reception", 1)]
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_several_rooms_none_naming_the_agent_asks_for_the_room(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Live in several rooms, none naming the agent: say which one."""
+    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await trigger(hass)
+
+    assert_error(
+        exc_info.value,
+        "avatar_in_several_rooms",
+        {**FRONT_DOOR_WAVE, "rooms": "hall, studio"},
+    )
+    assert rtc_rooms.created == []
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_several_rooms_naming_the_agent_lists_only_those(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Two rooms name the agent: the question lists those two only."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    for name in ("front-1", "front-2"):
+        livekit_server.add_room(
+            name, [livekit_participant(AVATAR)], metadata=FRONT_DOOR
+        )
+
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await trigger(hass)
+
+    assert_error(
+        exc_info.value,
+        "avatar_in_several_rooms",
+        {**FRONT_DOOR_WAVE, "rooms": "front-1, front-2"},
+    )
+
+
+# The LiveKit options
+
+
+async def test_custom_avatar_identity_receives_the_rpc(
+    hass: HomeAssistant,
+    gesture_entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+) -> None:
+    """The avatar identity option names the participant looked for and called."""
+    await set_options(hass, gesture_entry, **{CONF_AVATAR_IDENTITY: "door-avatar"})
+    livekit_server.add_room(
+        "hall", [livekit_participant(AVATAR), livekit_participant("door-avatar")]
+    )
+    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
+
+    await trigger(hass)
+
+    [room] = rtc_rooms.created
+    assert room.claims.video is not None
+    assert room.claims.video.room == "hall"
+    assert room.rpc_calls[0]["destination_identity"] == "door-avatar"
+
+
+async def test_empty_avatar_identity_means_the_default(
+    hass: HomeAssistant,
+    gesture_entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+) -> None:
+    """An empty avatar identity option falls back to bitHuman's default."""
+    await set_options(hass, gesture_entry, **{CONF_AVATAR_IDENTITY: ""})
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    await trigger(hass)
+
+    assert rtc_rooms.created[0].rpc_calls[0]["destination_identity"] == AVATAR
+
+
+@pytest.mark.parametrize(
+    "missing", [CONF_LIVEKIT_URL, CONF_LIVEKIT_API_KEY, CONF_LIVEKIT_API_SECRET]
+)
+async def test_incomplete_livekit_options_are_not_configured(
+    hass: HomeAssistant,
+    gesture_entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    missing: str,
+) -> None:
+    """Without any one of URL, key and secret, gestures are not set up."""
+    await set_options(hass, gesture_entry, **{missing: ""})
+
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await trigger(hass)
+
+    assert_error(
+        exc_info.value,
+        "livekit_not_configured",
+        {"agent": "Front Door", "account": EMAIL},
+    )
+    assert livekit_server.calls == []
+
+
+def test_gesture_sender_repr_names_no_credentials(
+    gesture_entry: MockConfigEntry,
+) -> None:
+    """The sender's repr (in logs and debuggers) shows the URL, not the key."""
+    text = repr(gesture_entry.runtime_data.gestures)
+
+    assert gesture_entry.options[CONF_LIVEKIT_URL] in text
+    assert AVATAR in text
+    assert LIVEKIT_API_SECRET not in text
+    assert LIVEKIT_API_KEY not in text
+
+
+# LiveKit failures
+
+
+def wrong_secret(
+    entry: MockConfigEntry, server: LiveKitServer, port: int
+) -> dict[str, str]:
+    """Configure a secret LiveKit does not accept."""
+    return {CONF_LIVEKIT_API_SECRET: "lk-wrong-secret-0f9e8d7c6b5a4f3e2d1c"}
+
+
+def participants_refused(
+    entry: MockConfigEntry, server: LiveKitServer, port: int
+) -> dict[str, str]:
+    """Let the key list rooms but not their participants."""
+    server.participants_error = (
+        403,
+        {"code": "permission_denied", "msg": "no room admin grant"},
+    )
+    return {}
+
+
+def answer(status: int, code: str, msg: str) -> Callable[..., dict[str, str]]:
+    """Make every server call answer this twirp error."""
+
+    def setup(
+        entry: MockConfigEntry, server: LiveKitServer, port: int
+    ) -> dict[str, str]:
+        server.error = (status, {"code": code, "msg": msg})
+        return {}
+
+    return setup
+
+
+def participants_answer(status: int, code: str) -> Callable[..., dict[str, str]]:
+    """Make ListParticipants answer this twirp error."""
+
+    def setup(
+        entry: MockConfigEntry, server: LiveKitServer, port: int
+    ) -> dict[str, str]:
+        server.participants_error = (status, {"code": code, "msg": "boom"})
+        return {}
+
+    return setup
+
+
+def garbage(entry: MockConfigEntry, server: LiveKitServer, port: int) -> dict[str, str]:
+    """Answer bytes that are not LiveKit's protobuf."""
+    server.answer_garbage = True
+    return {}
+
+
+def nothing_listening(
+    entry: MockConfigEntry, server: LiveKitServer, port: int
+) -> dict[str, str]:
+    """Point the LiveKit URL at a port where nothing listens."""
+    return {CONF_LIVEKIT_URL: f"wss://127.0.0.1:{port}"}
+
+
+@pytest.mark.parametrize(
+    ("setup", "translation_key", "extra"),
+    [
+        pytest.param(wrong_secret, "livekit_rejected", {}, id="401-wrong-secret"),
+        pytest.param(
+            participants_refused, "livekit_rejected", {}, id="403-participants"
+        ),
+        pytest.param(
+            answer(400, "permission_denied", "no grant"),
+            "livekit_rejected",
+            {},
+            id="permission-denied-code",
+        ),
+        pytest.param(
+            answer(503, "unavailable", "node draining"),
+            "livekit_server_error",
+            {"status": "503", "code": "unavailable"},
+            id="503",
+        ),
+        pytest.param(
+            answer(404, "not_found", "no such service"),
+            "livekit_server_error",
+            {"status": "404", "code": "not_found"},
+            id="404-list-rooms",
+        ),
+        pytest.param(
+            participants_answer(500, "internal"),
+            "livekit_server_error",
+            {"status": "500", "code": "internal"},
+            id="500-participants",
+        ),
+        pytest.param(garbage, "livekit_not_livekit", {}, id="not-livekit"),
+        pytest.param(
+            nothing_listening,
+            "livekit_unreachable",
+            {"error": "ClientConnectorError"},
+            id="unreachable",
+        ),
+    ],
+)
+async def test_livekit_server_failure_becomes_its_translated_error(
+    hass: HomeAssistant,
+    gesture_entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    unused_tcp_port: int,
+    setup: Callable[..., dict[str, str]],
+    translation_key: str,
+    extra: dict[str, str],
+) -> None:
+    """Each way LiveKit's server API fails has its own message; no join."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    if options := setup(gesture_entry, livekit_server, unused_tcp_port):
+        await set_options(hass, gesture_entry, **options)
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert_error(exc_info.value, translation_key, {**FRONT_DOOR_WAVE, **extra})
+    assert rtc_rooms.created == []
+
+
+async def test_rejected_credentials_never_show_a_secret(
+    hass: HomeAssistant,
+    gesture_entry: MockConfigEntry,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Neither the message nor the log holds the stored or the wrong secret."""
+    wrong = "lk-wrong-secret-0f9e8d7c6b5a4f3e2d1c"
+    await set_options(hass, gesture_entry, **{CONF_LIVEKIT_API_SECRET: wrong})
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    caplog.set_level(logging.DEBUG)
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    for text in (str(exc_info.value), caplog.text):
+        assert wrong not in text
+        assert LIVEKIT_API_SECRET not in text
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_livekit_server_too_slow(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Room discovery that takes too long is given up: livekit_timeout."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    livekit_server.stall = True
+
+    task = hass.async_create_task(trigger(hass))
+    await livekit_server.stalled.wait()
+    freezer.tick(DISCOVERY_TIMEOUT + 1)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await task
+
+    assert_error(exc_info.value, "livekit_timeout", FRONT_DOOR_WAVE)
+    assert rtc_rooms.created == []
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_joining_the_room_fails(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A refused join: livekit_join_failed with LiveKit's reason; room left."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.connect_error = rtc.ConnectError("engine: signal failure: 401")
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert_error(
+        exc_info.value,
+        "livekit_join_failed",
+        {**FRONT_DOOR_WAVE, "room": "hall", "error": "engine: signal failure: 401"},
+    )
+    [room] = rtc_rooms.created
+    assert room.rpc_calls == []
+    assert room.disconnected
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_secret_in_a_livekit_message_is_redacted(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """A LiveKit message quoting the secret reaches the user redacted."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.connect_error = rtc.ConnectError(f"bad token {LIVEKIT_API_SECRET}")
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert exc_info.value.translation_placeholders is not None
+    assert exc_info.value.translation_placeholders["error"] == "bad token **REDACTED**"
+    assert LIVEKIT_API_SECRET not in str(exc_info.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "translation_key", "error"),
+    [
+        (rtc.RpcError.ErrorCode.UNSUPPORTED_METHOD, "gesture_failed", "Not here"),
+        (rtc.RpcError.ErrorCode.APPLICATION_ERROR, "gesture_failed", "Not here"),
+        (rtc.RpcError.ErrorCode.RECIPIENT_NOT_FOUND, "avatar_not_in_room", ""),
+        (rtc.RpcError.ErrorCode.RECIPIENT_DISCONNECTED, "avatar_not_in_room", ""),
+    ],
+)
+@pytest.mark.usefixtures("gesture_entry")
+async def test_rpc_refused(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    code: rtc.RpcError.ErrorCode,
+    translation_key: str,
+    error: str,
+) -> None:
+    """The avatar's RPC error: gone avatar, or its reason; the room is left."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.rpc_error = rtc.RpcError(code, "Not here")
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert_error(
+        exc_info.value,
+        translation_key,
+        {**FRONT_DOOR_WAVE, "room": "hall", "error": error},
+    )
+    assert rtc_rooms.created[0].disconnected
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_rpc_never_answered(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An RPC that hangs is given up: livekit_room_timeout; the room is left."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.rpc_hangs = True
+
+    task = hass.async_create_task(trigger(hass))
+    await rtc_rooms.rpc_started.wait()
+    freezer.tick(DELIVERY_TIMEOUT + 1)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await task
+
+    assert_error(
+        exc_info.value,
+        "livekit_room_timeout",
+        {**FRONT_DOOR_WAVE, "room": "hall", "error": ""},
+    )
+    assert rtc_rooms.created[0].disconnected
+
+
+# Unexpected failures
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_unexpected_failure_is_reported_and_logged_once(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug hit while delivering: unexpected_error, its traceback logged once."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.connect_error = RuntimeError("boom")
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(hass)
+
+    assert_error(exc_info.value, "unexpected_error", {"agent": "Front Door"})
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == (
+        "Unexpected error in bithuman.trigger_gesture for Front Door"
+    )
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], RuntimeError)
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_unexpected_failure_for_one_agent_spares_the_others(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    other_account: str,
+    simulator_url: str,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug hit for one agent: the others still play; the error says who."""
+    simulator.add_agent(
+        other_account,
+        code=STUDIO,
+        name="Studio",
+        dynamics="ready",
+        gestures=["mini_wave_hello"],
+    )
+    # An option no form would accept: the LiveKit client cannot even be made.
+    studio = MockConfigEntry(
+        domain=DOMAIN,
+        title=OTHER_EMAIL,
+        unique_id=OTHER_USER_ID,
+        data={CONF_API_SECRET: other_account, CONF_API_URL: simulator_url},
+        options={
+            CONF_LIVEKIT_URL: "http://[::1",
+            CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
+            CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET,
+        },
+        subentries_data=[agent_subentry(STUDIO, "Studio")],
+    )
+    studio.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(studio.entry_id)
+    await hass.async_block_till_done()
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await trigger(
+            hass, {ATTR_ENTITY_ID: ["sensor.front_door_status", "sensor.studio_status"]}
+        )
+
+    err = exc_info.value
+    assert err.translation_key == "partial_failure"
+    assert err.translation_placeholders == {
+        "succeeded": "Front Door",
+        "failed": "Studio: An unexpected error happened for Studio. Look for "
+        "bitHuman in the Home Assistant log",
+    }
+    assert len(rtc_rooms.created[0].rpc_calls) == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "Unexpected error in bithuman.trigger_gesture for Studio"
+    ]
+
+
+@pytest.mark.usefixtures("gesture_entry")
+async def test_cancellation_while_delivering_is_not_turned_into_an_error(
+    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+) -> None:
+    """Cancelled mid-delivery (Home Assistant stopping): the cancellation goes on."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    rtc_rooms.connect_error = asyncio.CancelledError()  # type: ignore[assignment]
+
+    with pytest.raises(asyncio.CancelledError):
+        await trigger(hass)
+
+    assert rtc_rooms.created[0].disconnected

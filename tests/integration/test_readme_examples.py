@@ -37,6 +37,7 @@ ACTIONS = {
     "trigger_gesture",
     "generate_dynamics",
     "update_prompt",
+    "end_session",
     "generate_agent",
 }
 

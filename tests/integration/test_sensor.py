@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import pairwise
 
 from homeassistant.const import Platform
-from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -16,13 +16,8 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from bithuman_simulator import Simulator
-from custom_components.bithuman.const import (
-    DOMAIN,
-    EVENT_AGENT_STATUS_CHANGED,
-    EVENT_DYNAMICS_STATUS_CHANGED,
-)
 
-from .conftest import FRONT_DOOR, USER_ID, Advance
+from .conftest import Advance
 
 
 @pytest.mark.parametrize("platforms", [[Platform.SENSOR]])
@@ -34,33 +29,6 @@ async def test_sensors(
 ) -> None:
     """Every sensor of the account and its agents, with its state."""
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
-
-
-async def test_devices(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
-) -> None:
-    """One device per agent tied to its subentry; one service device per account."""
-    device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, FRONT_DOOR), init_integration.entry_id
-    )
-    assert device is not None
-    assert device.name == "Front Door"
-    assert device.manufacturer == "bitHuman"
-    assert device.model == "expression-1"
-    assert device.serial_number == FRONT_DOOR
-    assert device.config_subentry_id is not None
-    assert init_integration.subentries[device.config_subentry_id].unique_id == (
-        FRONT_DOOR
-    )
-    account = device_registry.async_get_device_by_identifier(
-        (DOMAIN, USER_ID), init_integration.entry_id
-    )
-    assert account is not None
-    assert account.entry_type is dr.DeviceEntryType.SERVICE
-    assert account.name == "bitHuman account"
-    assert account.config_subentry_id is None
 
 
 async def test_generation_followed_to_ready(
@@ -76,7 +44,7 @@ async def test_generation_followed_to_ready(
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    events = async_capture_events(hass, EVENT_AGENT_STATUS_CHANGED)
+    changes = async_capture_events(hass, "state_changed")
 
     seen: list[str] = []
     progress: list[float] = []
@@ -97,17 +65,12 @@ async def test_generation_followed_to_ready(
     assert "generating" in seen
     assert progress == sorted(progress)
     assert progress[-1] == 100
-    assert [(e.data["old_status"], e.data["new_status"]) for e in events] == list(
-        pairwise(seen)
-    )
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "A20000001"), entry.entry_id
-    )
-    assert device is not None
-    assert all(
-        e.data["agent_code"] == "A20000001" and e.data["device_id"] == device.id
-        for e in events
-    )
+    # What a state trigger on the Status sensor sees, one change at a time.
+    assert [
+        (e.data["old_state"].state, e.data["new_state"].state)
+        for e in changes
+        if e.data["entity_id"] == "sensor.lobby_status"
+    ] == list(pairwise(seen))
 
     # Settled: back to the steady cadence, so 30 s on nothing is asked.
     simulator.clear_requests()
@@ -121,8 +84,7 @@ async def test_dynamics_generation_changes_status_and_gestures(
     simulator: Simulator,
     advance: Advance,
 ) -> None:
-    """Dynamics generating -> ready shows up, with an event and the gestures."""
-    events: list[Event] = async_capture_events(hass, EVENT_DYNAMICS_STATUS_CHANGED)
+    """Dynamics generating -> ready shows up, and the gestures with it."""
     state = hass.states.get("sensor.kitchen_dynamics_status")
     assert state is not None
     assert state.state == "not_generated"
@@ -150,5 +112,26 @@ async def test_dynamics_generation_changes_status_and_gestures(
     assert int(gestures.state) >= 5
     assert "mini_wave_hello" in gestures.attributes["gestures"]
     assert gestures.attributes["gestures"] == sorted(gestures.attributes["gestures"])
-    assert events[0].data["old_status"] == "not_generated"
-    assert events[-1].data["new_status"] == "ready"
+
+
+async def test_failed_agent_says_why(
+    hass: HomeAssistant,
+    config_entry_factory: type[MockConfigEntry],
+    simulator: Simulator,
+    account: str,
+) -> None:
+    """A failed agent's Status carries bitHuman's reason; a ready one carries none."""
+    simulator.add_agent(
+        account,
+        code="A20000002",
+        name="Broken",
+        status="failed",
+        error_message="Image processing failed: 404",
+    )
+    entry = config_entry_factory(agents={"A20000002": "Broken"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get("sensor.broken_status")
+    assert state.state == "failed"
+    assert state.attributes["error_message"] == "Image processing failed: 404"

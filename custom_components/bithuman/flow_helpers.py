@@ -1,0 +1,49 @@
+"""What the config, subentry and options flows share."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import SelectOptionDict
+
+from .api import Agent, BithumanClient, RetryPolicy
+from .const import CONF_AGENT_CODE, SUBENTRY_TYPE_AGENT
+
+# Someone is waiting on the form: no retries, an answer within seconds.
+FLOW_REQUEST_TIMEOUT: Final = 10.0
+FLOW_RETRY_POLICY: Final = RetryPolicy(attempts=1, max_retry_after=5.0)
+
+
+def flow_client(hass: HomeAssistant, api_secret: str, api_url: str) -> BithumanClient:
+    """Return an API client on Home Assistant's shared HTTP session, for a form."""
+    return BithumanClient(
+        async_get_clientsession(hass),
+        api_secret,
+        base_url=api_url,
+        request_timeout=FLOW_REQUEST_TIMEOUT,
+        retry=FLOW_RETRY_POLICY,
+    )
+
+
+def agent_options(agents: list[Agent]) -> list[SelectOptionDict]:
+    """Return the select options for agents: their names, with the code."""
+    return [
+        SelectOptionDict(
+            value=agent.code,
+            label=f"{agent.name} ({agent.code})" if agent.name else agent.code,
+        )
+        for agent in agents
+    ]
+
+
+def agent_subentry(agent: Agent) -> ConfigSubentryData:
+    """Return the subentry that tracks an agent."""
+    return ConfigSubentryData(
+        subentry_type=SUBENTRY_TYPE_AGENT,
+        data={CONF_AGENT_CODE: agent.code},
+        title=agent.name or agent.code,
+        unique_id=agent.code,
+    )

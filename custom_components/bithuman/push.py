@@ -1,0 +1,256 @@
+"""Push: bitHuman's signed webhook deliveries make an agent re-read at once.
+
+A webhook is registered only when Home Assistant has an HTTPS URL reachable
+from the internet: a Home Assistant Cloud cloudhook when a subscription is
+active, else an ``https`` external URL. A delivery counts only with a valid
+``X-BitHuman-Signature`` (HMAC-SHA256 over ``"{timestamp}.{raw body}"``), a
+timestamp within 300 s and a delivery id not seen before; it is a hint to
+re-read that agent, never state. Without a usable URL the integration polls
+as before and says why in its diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+import contextlib
+import hashlib
+import hmac
+import json
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+from aiohttp import web
+from homeassistant.components import cloud, webhook
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util import dt as dt_util
+from yarl import URL
+
+from .api import BithumanClient, BithumanError
+from .const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_REMOTE_ID,
+    CONF_WEBHOOK_SECRET,
+    CONF_WEBHOOK_URL,
+    DOMAIN,
+    LOGGER,
+)
+
+if TYPE_CHECKING:
+    from .coordinator import BithumanConfigEntry
+
+MAX_AGE: Final = 300.0
+# Delivery ids are remembered a little longer than a delivery stays fresh.
+SEEN_FOR: Final = 2 * MAX_AGE
+MAX_SEEN: Final = 1000
+RETRY_REGISTRATION: Final = 900.0
+# Rejected deliveries are logged as a warning at most this often.
+WARN_EVERY: Final = 3600.0
+AGENT_EVENTS: Final = frozenset({"agent.ready", "agent.failed"})
+
+HEADER_SIGNATURE: Final = "X-BitHuman-Signature"
+HEADER_TIMESTAMP: Final = "X-BitHuman-Timestamp"
+HEADER_DELIVERY: Final = "X-BitHuman-Delivery"
+
+# Why push is not used (diagnostics).
+NO_EXTERNAL_URL: Final = "no_external_url"
+NOT_HTTPS: Final = "external_url_not_https"
+REGISTRATION_FAILED: Final = "registration_failed"
+
+
+def webhook_description(entry_id: str) -> str:
+    """Return how this entry's webhook is named on bitHuman (to find stale ones)."""
+    return f"Home Assistant bitHuman integration {entry_id}"
+
+
+class DeliveryCheck:
+    """Accept each signed, fresh delivery once."""
+
+    def __init__(self, secret: str) -> None:
+        """Check deliveries against the webhook's signing secret."""
+        self._secret = secret.encode()
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def accept(self, headers: Any, body: bytes) -> bool:
+        """Return whether the delivery is authentic, fresh and new."""
+        stamp = headers.get(HEADER_TIMESTAMP, "")
+        delivery = headers.get(HEADER_DELIVERY, "")
+        sent = headers.get(HEADER_SIGNATURE, "").removeprefix("sha256=")
+        now = dt_util.utcnow().timestamp()
+        try:
+            fresh = abs(now - int(stamp)) <= MAX_AGE
+        except ValueError:
+            return False
+        expected = hmac.new(
+            self._secret, f"{stamp}.".encode() + body, hashlib.sha256
+        ).hexdigest()
+        if not (fresh and delivery and hmac.compare_digest(sent, expected)):
+            return False
+        while self._seen and (
+            len(self._seen) >= MAX_SEEN
+            or next(iter(self._seen.values())) < now - SEEN_FOR
+        ):
+            self._seen.popitem(last=False)
+        if delivery in self._seen:
+            return False
+        self._seen[delivery] = now
+        return True
+
+
+class Push:
+    """The entry's webhook: its URL, its registration on bitHuman, its deliveries."""
+
+    def __init__(self, hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
+        """Prepare the webhook of the entry (nothing is registered yet)."""
+        self.hass = hass
+        self.entry = entry
+        self.problem: str | None = None
+        self._check: DeliveryCheck | None = None
+        self._warned_at = -WARN_EVERY
+
+    @property
+    def active(self) -> bool:
+        """Return whether bitHuman pushes to this entry."""
+        return self._check is not None
+
+    async def async_start(self) -> None:
+        """Register the webhook where Home Assistant can be reached; never raise."""
+        webhook_id = self.entry.data[CONF_WEBHOOK_ID]
+        try:
+            url = await self._async_url(webhook_id)
+        except NoURLAvailableError:
+            self._stop(NO_EXTERNAL_URL)
+            return
+        if URL(url).scheme != "https":
+            self._stop(NOT_HTTPS)
+            return
+        client = self.entry.runtime_data.client
+        try:
+            secret = await self._async_register_remote(client, url)
+        except BithumanError as err:
+            LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
+            self._stop(REGISTRATION_FAILED)
+            self.entry.async_on_unload(
+                async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
+            )
+            return
+        self._check = DeliveryCheck(secret)
+        self.problem = None
+        webhook.async_register(
+            self.hass,
+            DOMAIN,
+            self.entry.title,
+            webhook_id,
+            self._async_handle,
+            allowed_methods=["POST"],
+        )
+        self.entry.async_on_unload(
+            lambda: webhook.async_unregister(self.hass, webhook_id)
+        )
+        self.entry.runtime_data.coordinator.schedule.push_active = True
+
+    @callback
+    def _retry(self, _now: Any) -> None:
+        self.entry.async_create_background_task(
+            self.hass, self.async_start(), "bitHuman webhook registration"
+        )
+
+    def _stop(self, problem: str) -> None:
+        self.problem = problem
+        self._check = None
+        self.entry.runtime_data.coordinator.schedule.push_active = False
+
+    async def _async_url(self, webhook_id: str) -> str:
+        if cloud.async_active_subscription(self.hass) and cloud.async_is_connected(
+            self.hass
+        ):
+            return await cloud.async_get_or_create_cloudhook(self.hass, webhook_id)
+        return webhook.async_generate_url(self.hass, webhook_id, allow_internal=False)
+
+    async def _async_register_remote(self, client: BithumanClient, url: str) -> str:
+        """Return the signing secret of this entry's webhook at url, creating it if needed.
+
+        Webhooks of this entry found on bitHuman that are not the one in use
+        (an earlier URL, a registration whose answer was lost) are deleted.
+        """
+        data = self.entry.data
+        description = webhook_description(self.entry.entry_id)
+        remote = await client.list_webhooks()
+        current = next(
+            (
+                hook
+                for hook in remote
+                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID) and hook.url == url
+            ),
+            None,
+        )
+        for hook in remote:
+            if hook.description == description and hook is not current:
+                await client.delete_webhook(hook.id)
+        if current is not None and data.get(CONF_WEBHOOK_SECRET):
+            return str(data[CONF_WEBHOOK_SECRET])
+        created = await client.create_webhook(url, description=description)
+        self.hass.config_entries.async_update_entry(
+            self.entry,
+            data={
+                **data,
+                CONF_WEBHOOK_REMOTE_ID: created.id,
+                CONF_WEBHOOK_SECRET: created.secret,
+                CONF_WEBHOOK_URL: url,
+            },
+        )
+        return created.secret
+
+    async def _async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Accept one delivery; 401 for anything not signed, fresh and new."""
+        # Cloudhook deliveries come as a mock request that only has content.read().
+        body = await request.content.read()
+        check = self._check
+        event: Any = None
+        if check is not None and check.accept(request.headers, body):
+            try:
+                event = json.loads(body)
+            except ValueError:
+                event = None
+        if not isinstance(event, dict):
+            self._rejected()
+            return web.Response(status=401)
+        if event.get("event") in AGENT_EVENTS and isinstance(
+            data := event.get("data"), dict
+        ):
+            code = data.get("code") or data.get("agent_id")
+            if isinstance(code, str) and code:
+                self.entry.runtime_data.coordinator.async_agent_changed(code)
+        LOGGER.debug("bitHuman webhook delivery %s", event.get("event"))
+        return web.Response(status=200)
+
+    def _rejected(self) -> None:
+        now = time.monotonic()
+        if now - self._warned_at >= WARN_EVERY:
+            self._warned_at = now
+            LOGGER.warning(
+                "Rejected a bitHuman webhook delivery that was not signed, fresh and new"
+            )
+        else:
+            LOGGER.debug("Rejected a bitHuman webhook delivery")
+
+
+async def async_delete_webhook(
+    hass: HomeAssistant, entry: BithumanConfigEntry, client: BithumanClient
+) -> None:
+    """Delete the entry's webhook on bitHuman and its cloudhook (entry removed)."""
+    if remote_id := entry.data.get(CONF_WEBHOOK_REMOTE_ID):
+        try:
+            await client.delete_webhook(remote_id)
+        except BithumanError as err:
+            LOGGER.warning(
+                "Could not delete the bitHuman webhook of %s: %s", entry.title, err
+            )
+    if (
+        webhook_id := entry.data.get(CONF_WEBHOOK_ID)
+    ) and cloud.async_active_subscription(hass):
+        with contextlib.suppress(cloud.CloudNotAvailable):
+            await cloud.async_delete_cloudhook(hass, webhook_id)

@@ -1,0 +1,312 @@
+"""Push: bitHuman's signed webhook deliveries, registered where HA is reachable.
+
+The simulator really signs and sends each delivery; only the last hop is
+routed into Home Assistant's test client, since no public HTTPS address can
+exist here. Home Assistant Cloud cannot exist here either: its cloudhook is
+mocked at `cloud.async_get_or_create_cloudhook`, and its deliveries come in
+as the `MockRequest` the cloud client builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+import json
+import logging
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant
+from homeassistant.util.aiohttp import MockRequest
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
+
+from bithuman_simulator import Fault, Simulator
+from custom_components.bithuman.const import (
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_REMOTE_ID,
+    CONF_WEBHOOK_SECRET,
+)
+from custom_components.bithuman.push import webhook_description
+
+from .conftest import Advance
+
+EXTERNAL = "https://home.example.com"
+CLOUDHOOK = "https://hooks.nabu.casa/ZXhhbXBsZQ"
+GARAGE = "A30000001"
+
+type Setup = Callable[[], Awaitable[MockConfigEntry]]
+
+
+@pytest.fixture
+async def deliver_to_hass(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Send the simulator's deliveries for any URL to Home Assistant's webhook view.
+
+    The test client is made at the first delivery: making it freezes the
+    routes, so it must come after the integration is set up.
+    """
+    clients: list[TestClient] = []
+
+    async def transport(url: str, headers: dict[str, str], body: bytes) -> int:
+        if not clients:
+            clients.append(await hass_client_no_auth())
+        response = await clients[0].post(URL(url).path, data=body, headers=headers)
+        return response.status
+
+    simulator.webhook_transport = transport
+
+
+@pytest.fixture
+def setup_entry(
+    hass: HomeAssistant,
+    config_entry_factory: Callable[..., MockConfigEntry],
+    simulator: Simulator,
+    account: str,
+) -> Setup:
+    """Return a function that sets up an entry with a generating agent, Garage."""
+    simulator.add_agent(account, code=GARAGE, name="Garage", status="processing")
+
+    async def setup() -> MockConfigEntry:
+        entry = config_entry_factory(agents={GARAGE: "Garage"})
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return entry
+
+    return setup
+
+
+async def _push(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> str:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    return str(diagnostics["coordinator"]["push"])
+
+
+@pytest.mark.parametrize(
+    ("external_url", "why"),
+    [(None, "no_external_url"), ("http://home.example.com", "external_url_not_https")],
+)
+async def test_without_an_https_url_polls_and_says_why(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+    external_url: str | None,
+    why: str,
+) -> None:
+    """No reachable HTTPS address: no webhook, a generation polled every 5 s."""
+    hass.config.external_url = external_url
+    entry = await setup_entry()
+    assert simulator.webhooks == {}
+    assert await _push(hass, hass_client, entry) == why
+    simulator.clear_requests()
+    for _ in range(6):
+        await advance(5)
+    assert simulator.count("GET", "/v1/agents") == 6
+
+
+async def test_webhook_registered_and_generation_polled_once_a_minute(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+    deliver_to_hass: None,
+) -> None:
+    """With an HTTPS URL: one webhook for all events, and a minute between polls."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    [registered] = simulator.webhooks.values()
+    assert registered.url == f"{EXTERNAL}/api/webhook/{entry.data[CONF_WEBHOOK_ID]}"
+    assert registered.events == []
+    assert entry.data[CONF_WEBHOOK_REMOTE_ID] == registered.id
+    assert await _push(hass, hass_client, entry) == "active"
+
+    simulator.clear_requests()
+    for _ in range(24):
+        await advance(5)
+    assert simulator.count("GET", "/v1/agents") == 2
+    # The generation ends: bitHuman says so, and the Status follows at once.
+    await advance(180)
+    await simulator.flush_webhooks()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.garage_status").state == "ready"
+
+
+async def test_a_delivery_reads_that_agent_at_once(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+    deliver_to_hass: None,
+) -> None:
+    """A valid delivery is a hint: the agent is read again right away."""
+    hass.config.external_url = EXTERNAL
+    await setup_entry()
+    simulator.clear_requests()
+    [attempt] = await simulator.send_webhook_event(GARAGE, "agent.ready")
+    await hass.async_block_till_done()
+    assert attempt.status_code == 200
+    assert simulator.count("GET", "/v1/agents") == 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "status"),
+    [
+        ("bad_signature", 401),
+        ("stale_timestamp", 401),
+        ("not_json", 401),
+        # Signed and fresh, but nothing this integration knows: ignored.
+        ("unknown_event", 200),
+    ],
+)
+async def test_forged_or_odd_deliveries_change_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+    deliver_to_hass: None,
+    caplog: pytest.LogCaptureFixture,
+    tamper: str,
+    status: int,
+) -> None:
+    """401 for anything not signed, fresh and new; no read, no noise in the log."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    simulator.clear_requests()
+    caplog.set_level(logging.DEBUG)
+    for _ in range(3):
+        [attempt] = await simulator.send_forged_webhook(GARAGE, tamper)  # type: ignore[arg-type]
+        assert attempt.status_code == status
+    await hass.async_block_till_done()
+    assert simulator.count("GET", "/v1/agents") == 0
+    warnings = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "bithuman" in r.name
+    ]
+    assert len(warnings) == (1 if status == 401 else 0)
+    assert entry.data[CONF_WEBHOOK_SECRET] not in caplog.text
+
+
+async def test_a_replayed_delivery_is_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+    deliver_to_hass: None,
+) -> None:
+    """The same delivery id twice: the second one gets 401 and reads nothing."""
+    hass.config.external_url = EXTERNAL
+    await setup_entry()
+    await simulator.send_webhook_event(GARAGE, "agent.ready")
+    await hass.async_block_till_done()
+    simulator.clear_requests()
+    replay = await simulator.replay_webhook()
+    await hass.async_block_till_done()
+    assert replay.status_code == 401
+    assert simulator.count("GET", "/v1/agents") == 0
+
+
+async def test_cloudhook_deliveries(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """With Home Assistant Cloud the cloudhook is registered, and its mock request read."""
+    with (
+        patch(
+            "homeassistant.components.cloud.async_active_subscription",
+            return_value=True,
+        ),
+        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_get_or_create_cloudhook",
+            return_value=CLOUDHOOK,
+        ),
+    ):
+        entry = await setup_entry()
+    [registered] = simulator.webhooks.values()
+    assert registered.url == CLOUDHOOK
+
+    async def through_the_cloud(url: str, headers: dict[str, str], body: bytes) -> int:
+        request = MockRequest(
+            content=body,
+            headers=headers,
+            method="POST",
+            query_string="",
+            mock_source="cloud",
+        )
+        response = await webhook.async_handle_webhook(
+            hass, entry.data[CONF_WEBHOOK_ID], request
+        )
+        return response.status
+
+    simulator.webhook_transport = through_the_cloud
+    simulator.clear_requests()
+    [attempt] = await simulator.send_webhook_event(GARAGE, "agent.ready")
+    await hass.async_block_till_done()
+    assert attempt.status_code == 200
+    assert simulator.count("GET", "/v1/agents") == 1
+
+
+async def test_registration_failing_never_blocks_setup(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+) -> None:
+    """BitHuman refuses the webhook: setup goes on polling, and tries again later."""
+    hass.config.external_url = EXTERNAL
+    fault = simulator.add_fault(Fault(path="/v1/webhooks", method="POST", status=500))
+    entry = await setup_entry()
+    assert hass.states.get("sensor.garage_status").state != "unavailable"
+    assert await _push(hass, hass_client, entry) == "registration_failed"
+    simulator.remove_fault(fault)
+    await advance(900)
+    await hass.async_block_till_done()
+    assert len(simulator.webhooks) == 1
+    assert await _push(hass, hass_client, entry) == "active"
+
+
+async def test_stale_webhooks_deleted_and_removal_cleans_up(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    account: str,
+) -> None:
+    """A leftover webhook of this entry goes at setup; removing the entry deletes ours."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    [ours] = simulator.webhooks.values()
+    await hass.config_entries.async_unload(entry.entry_id)
+    # Left behind by an earlier setup whose answer was lost.
+    simulator.add_webhook(
+        simulator.account(account),
+        "https://old.example.com/api/webhook/x",
+        [],
+        webhook_description(entry.entry_id),
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert list(simulator.webhooks) == [ours.id]
+
+    diagnostics = json.dumps(
+        await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    )
+    assert entry.data[CONF_WEBHOOK_SECRET] not in diagnostics
+    assert entry.data[CONF_WEBHOOK_ID] not in diagnostics
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert simulator.webhooks == {}

@@ -1,0 +1,101 @@
+"""Repairs: new agents offered, the out-of-credits notice and when it goes."""
+
+from __future__ import annotations
+
+from homeassistant.components.repairs import (
+    DOMAIN as REPAIRS_DOMAIN,
+    repairs_flow_manager,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from bithuman_simulator import Simulator
+from custom_components.bithuman.const import DOMAIN
+from custom_components.bithuman.repairs import (
+    ISSUE_INSUFFICIENT_CREDITS,
+    ISSUE_NEW_AGENT,
+    issue_id,
+)
+
+from .conftest import ACCOUNT_KEY, KITCHEN, USER_ID, Advance
+
+
+async def _fix(hass: HomeAssistant, issue: str) -> None:
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    flow = await manager.async_init(DOMAIN, data={"issue_id": issue})
+    assert flow["step_id"] == "confirm"
+    result = await manager.async_configure(flow["flow_id"], {})
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+
+
+async def test_agent_created_on_bithuman_is_offered(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A new agent shows as a repair; fixing it adds the agent's device."""
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
+    new = issue_id(ISSUE_NEW_AGENT, init_integration.entry_id, "A70000001")
+    issue = issue_registry.async_get_issue(DOMAIN, new)
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Porch", "code": "A70000001"}
+
+    await _fix(hass, new)
+    assert hass.states.get("sensor.porch_status").state == "ready"
+    assert issue_registry.async_get_issue(DOMAIN, new) is None
+
+
+async def test_agents_left_out_at_setup_are_not_offered(
+    hass: HomeAssistant,
+    config_entry_factory: type[MockConfigEntry],
+    simulator: Simulator,
+    agents: dict[str, str],
+    advance: Advance,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Leaving an agent out when adding the account was a choice: no nagging."""
+    entry = config_entry_factory(agents={KITCHEN: "Kitchen"})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await advance(120)
+    assert not issue_registry.issues
+
+
+async def test_out_of_credits_says_how_many_and_goes_after_a_top_up(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The notice names the credits needed, and goes at the next account read."""
+    simulator.set_credits(USER_ID, 100)
+    await hass.services.async_call(
+        DOMAIN,
+        "generate_dynamics",
+        {},
+        target={"entity_id": "sensor.kitchen_status"},
+        blocking=False,
+    )
+    await hass.async_block_till_done()
+    credits_issue = issue_id(ISSUE_INSUFFICIENT_CREDITS, init_integration.entry_id)
+    issue = issue_registry.async_get_issue(DOMAIN, credits_issue)
+    assert issue is not None
+    assert issue.translation_placeholders["needed"] == "250"
+
+    simulator.set_credits(USER_ID, 200)
+    await advance(900)
+    assert issue_registry.async_get_issue(DOMAIN, credits_issue) is not None
+    simulator.set_credits(USER_ID, 1000)
+    await advance(900)
+    assert issue_registry.async_get_issue(DOMAIN, credits_issue) is None
