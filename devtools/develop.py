@@ -35,20 +35,22 @@ from .bootstrap import (
     bootstrap,
     wait_for_url,
 )
-from .instance import (
+from .config_dir import (
     CONFIGURATION_YAML,
     REPO_ROOT,
+    prepare_config_dir,
+    reset_config_dir,
+)
+from .ha_requirements import missing_for_hass
+from .instance import (
     RESTART_EXIT_CODE,
     Child,
     ProcessExitedError,
     hass_child,
     port_is_free,
-    prepare_config_dir,
-    reset_config_dir,
     simulator_child,
     wait_for_exit,
 )
-from .packages import PackageError, ensure_runtime_packages
 
 CONFIG_DIR: Final = REPO_ROOT / "config"
 SIMULATOR_LOG: Final = "bithuman_simulator.log"
@@ -312,26 +314,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.reset:
         removed = reset_config_dir(config_dir)
         phases.done(f"Reset config/: removed {', '.join(removed) or 'nothing'}")
-    try:
-        packages = ensure_runtime_packages(config_dir / CONFIGURATION_YAML)
-    except PackageError as err:
-        say(f"error: {err}")
-        return 1
-    if packages.cached:
-        phases.done("Home Assistant runtime packages (already installed)")
-    else:
-        installed = [*packages.installed, *packages.substituted.values()]
-        phases.done(
-            "Home Assistant runtime packages: installed"
-            f" {', '.join(installed) or 'nothing new'}"
-        )
-    for requirement, instead in packages.substituted.items():
-        say(f"    note: {requirement} cannot be built here; using {instead} instead")
-    for requirement, domains in packages.unavailable.items():
+    if missing := missing_for_hass(config_dir / CONFIGURATION_YAML):
         say(
-            f"    note: {requirement} cannot be installed here (no wheel, no"
-            f" compiler?): {', '.join(domains)} will not load"
+            "error: Home Assistant needs packages this environment lacks:"
+            f" {', '.join(missing)}. Run scripts/setup (or, if configuration.yaml"
+            " or the integration's platforms changed, scripts/lock)."
         )
+        return 1
+    phases.done("Home Assistant runtime packages checked (all locked)")
     prepare_config_dir(config_dir, settings.ha_host, settings.ha_port)
     phases.done(
         f"config/ ready: integration linked, HTTP on"

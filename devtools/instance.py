@@ -1,4 +1,4 @@
-"""A Home Assistant config directory and the two child processes of a dev instance.
+"""The child processes of a dev instance (the simulator, `hass`) and free ports.
 
 Child processes run in their own session (a terminal's Ctrl-C reaches only the
 parent, which stops them in order) and, on Linux, get SIGTERM if the parent
@@ -13,11 +13,8 @@ import contextlib
 import ctypes
 import ctypes.util
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-import json
 import os
 from pathlib import Path
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,24 +24,6 @@ import time
 from typing import IO, Final
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
-INTEGRATION_DIR: Final = REPO_ROOT / "custom_components" / "bithuman"
-CONFIGURATION_YAML: Final = "configuration.yaml"
-HTTP_STORAGE_KEY: Final = "http"
-HTTP_STORAGE_VERSION: Final = 2
-HTTP_STORAGE_MINOR_VERSION: Final = 2
-
-# Home Assistant's defaults for the stored HTTP settings (the `http` storage
-# schema applied to `{}`). `tests/e2e` checks them against Home Assistant's own
-# schema, so an upgrade that changes them fails a test instead of a start.
-HTTP_DEFAULTS: Final[dict[str, object]] = {
-    "cors_allowed_origins": ["https://cast.home-assistant.io"],
-    "login_attempts_threshold": -1,
-    "ip_ban_enabled": True,
-    "ssl_profile": "modern",
-    "use_x_frame_options": True,
-}
-_HTTP_META_KEYS: Final = ("created_at", "error", "error_message")
-
 RECENT_LINES: Final = 200
 RESTART_EXIT_CODE: Final = 100  # `hass` exits with it when a restart is asked for
 _PR_SET_PDEATHSIG: Final = 1
@@ -52,100 +31,6 @@ _PR_SET_PDEATHSIG: Final = 1
 
 class ProcessExitedError(Exception):
     """A child process ended when it should still be running."""
-
-
-# --- the config directory ---------------------------------------------------
-
-
-def http_settings(host: str, port: int) -> dict[str, object]:
-    """Return the HTTP settings (as Home Assistant stores them) for host:port."""
-    return {"server_port": port, "server_host": [host], **HTTP_DEFAULTS}
-
-
-def write_http_storage(config_dir: Path, host: str, port: int) -> bool:
-    """Make `host:port` Home Assistant's confirmed ("stable") HTTP settings.
-
-    Home Assistant 2026.10 applies an `http:` block of configuration.yaml as a
-    five-minute trial that is reverted (with a restart) unless promoted. The
-    settings it keeps live in `.storage/http`; writing them there before it
-    starts is the one file under `.storage` this tool writes by hand. Returns
-    whether the file changed.
-    """
-    path = config_dir / ".storage" / HTTP_STORAGE_KEY
-    wanted = http_settings(host, port)
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        data = json.loads(path.read_text(encoding="utf-8"))["data"]
-        stable = {
-            key: value
-            for key, value in data["stable"].items()
-            if key not in _HTTP_META_KEYS
-        }
-        if stable == wanted and data["pending"] is None:
-            return False
-    stored = {
-        "version": HTTP_STORAGE_VERSION,
-        "minor_version": HTTP_STORAGE_MINOR_VERSION,
-        "key": HTTP_STORAGE_KEY,
-        "data": {
-            "stable": {
-                **wanted,
-                "created_at": datetime.now(UTC).isoformat(),
-                "error": None,
-                "error_message": None,
-            },
-            "pending": None,
-            "yaml_migration_done": True,
-        },
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return True
-
-
-def link_integration(config_dir: Path) -> None:
-    """Point `<config>/custom_components/bithuman` at the repository's integration."""
-    link = config_dir / "custom_components" / "bithuman"
-    target = Path(os.path.relpath(INTEGRATION_DIR, link.parent))
-    if link.is_symlink():
-        if link.readlink() == target:
-            return
-        link.unlink()
-    elif link.exists():
-        raise FileExistsError(
-            f"{link} exists and is not a symlink; remove it (or run with --reset)"
-        )
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(target, target_is_directory=True)
-
-
-def prepare_config_dir(
-    config_dir: Path, host: str, port: int, *, configuration: Path | None = None
-) -> None:
-    """Make a config directory ready for `hass`: YAML, integration link, HTTP."""
-    config_dir.mkdir(parents=True, exist_ok=True)
-    if configuration is not None:
-        shutil.copyfile(configuration, config_dir / CONFIGURATION_YAML)
-    link_integration(config_dir)
-    write_http_storage(config_dir, host, port)
-
-
-def reset_config_dir(config_dir: Path) -> list[str]:
-    """Delete everything in the config directory but configuration.yaml.
-
-    Returns the names removed. Everything else there is generated (and
-    ignored by git): `.storage`, the database, logs, the integration link.
-    """
-    removed: list[str] = []
-    for entry in sorted(config_dir.iterdir()):
-        if entry.name == CONFIGURATION_YAML:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-        removed.append(entry.name)
-    return removed
 
 
 # --- ports --------------------------------------------------------------------
@@ -343,16 +228,20 @@ def simulator_child(
 
 
 def hass_child(
-    config_dir: Path, *, log_path: Path | None = None, relay: bool = False
+    config_dir: Path,
+    *,
+    log_path: Path | None = None,
+    relay: bool = False,
+    python: Path | str = sys.executable,
 ) -> Child:
-    """Return (not started) Home Assistant on `config_dir`.
+    """Return (not started) Home Assistant on `config_dir`, run by `python`.
 
-    `--skip-pip`: what it needs is installed by `packages`, so it never
-    changes the virtual environment or waits on a package index while
+    `--skip-pip`: what it needs is in the lock (`ha_requirements`), so it
+    never changes the virtual environment or waits on a package index while
     starting. Home Assistant also writes `<config>/home-assistant.log`.
     """
     argv = [
-        sys.executable,
+        str(python),
         "-m",
         "homeassistant",
         "--config",
