@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from .report import Machine, render
+from .report.card import load_browser_timing
 from .results import RESULTS_ENV, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"benchmark session failed (pytest exit {code})\n")
             return code
         sections = load(results)
+        # The browser test's figure, when it ran (it writes a file of its own).
+        sections["card_browser"] = [load_browser_timing(ROOT)]
         sections["run"] = [
             {
                 "elapsed_seconds": round(time.monotonic() - started, 1),

@@ -2,14 +2,17 @@
 
 For 1, 20 and 100 ready agents (dynamics ready), Home Assistant is set up
 for real against the simulator; both clocks are then moved on together in
-10 s steps for one simulated hour of steady state, then one more hour in
-which a dynamics generation is started from Home Assistant at its start.
-The simulator counts every request it received.
+10 s steps for simulated hours, the simulator counting every request:
 
-The naive design is run too: a poller that, like one-entity-one-endpoint
-integrations, sends one request per polling entity every 30 s (6 per agent,
-2 for the account) against a fresh simulator with the same agents, for the
-same simulated hour, rate limits on (Pro plan).
+- steady, no session live;
+- an hour with one dynamics generation started from Home Assistant at its
+  start (no session live);
+- steady, one session live (started outside Home Assistant; the hour is
+  counted from when its Live sensor shows it).
+
+The naive design is run too (`naive`): one request per polling entity every
+30 s, against a fresh simulator with the same agents, for the same simulated
+hour, rate limits on (Pro plan).
 """
 
 from __future__ import annotations
@@ -23,27 +26,28 @@ import pytest
 from bithuman_simulator import ManualClock, Simulator, SimulatorServer
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import Advance
 from .harness import (
     add_account,
     add_ready_agents,
     agent_code,
     make_entry,
-    naive_per_hour,
+    prepare_and_setup,
     request_breakdown,
-    run_naive_poller,
-    setup_entry,
     state_of,
 )
+from .naive import naive_per_hour, run_naive_poller
 from .results import RESULTS
+from .simtime import HOUR, Advance, reads, run_for, until
 
-HOUR = 3600.0
-STEP = 10.0
+LIVE = "binary_sensor.agent_0_live"
 
 
-async def _one_hour(advance: Advance) -> None:
-    for _ in range(round(HOUR / STEP)):
-        await advance(STEP)
+async def _counted_hour(
+    simulator: Simulator, advance: Advance
+) -> tuple[int, dict[str, int]]:
+    simulator.clear_requests()
+    await run_for(advance, HOUR)
+    return simulator.count(), request_breakdown(simulator)
 
 
 @pytest.mark.parametrize("agents", [1, 20, 100])
@@ -54,20 +58,16 @@ async def test_request_budget(
     advance: Advance,
     agents: int,
 ) -> None:
-    """Requests in a steady hour and in an hour with one generation."""
+    """Requests in a steady hour, an hour with one generation, an hour live."""
     add_account(simulator)
     codes = add_ready_agents(simulator, agents)
     entry = make_entry(simulator_url, codes)
-    await setup_entry(hass, entry)
+    await prepare_and_setup(hass, entry)
     setup_requests = simulator.count()
 
-    simulator.clear_requests()
-    await _one_hour(advance)
-    steady = simulator.count()
-    steady_kinds = request_breakdown(simulator)
+    steady, steady_kinds = await _counted_hour(simulator, advance)
 
     simulator.clear_requests()
-    first = agent_code(0)
     await hass.services.async_call(
         DOMAIN,
         "generate_dynamics",
@@ -75,14 +75,21 @@ async def test_request_budget(
         target={ATTR_ENTITY_ID: "sensor.agent_0_status"},
         blocking=True,
     )
-    await _one_hour(advance)
+    # The call itself is counted with its hour.
+    await run_for(advance, HOUR)
     with_generation = simulator.count()
     generation_kinds = request_breakdown(simulator)
     charged = [charge.agent_code for charge in simulator.charges()]
-    if charged != [first] or state_of(hass, "sensor.agent_0_dynamics_status") != (
-        "ready"
+    if charged != [agent_code(0)] or (
+        state_of(hass, "sensor.agent_0_dynamics_status") != "ready"
     ):
         raise RuntimeError("the generation did not run and finish as expected")
+
+    simulator.start_session(agent_code(0), "hall")
+    await until(advance, simulator, reads(hass, LIVE, "on"), step=10.0, limit=300)
+    live, live_kinds = await _counted_hour(simulator, advance)
+    if state_of(hass, LIVE) != "on":
+        raise RuntimeError("the live session was not seen all hour")
 
     naive_clock = ManualClock()
     naive_sim = Simulator(clock=naive_clock, rate_limits=True)
@@ -109,6 +116,8 @@ async def test_request_budget(
             "steady_kinds": steady_kinds,
             "with_generation": with_generation,
             "generation_kinds": generation_kinds,
+            "live": live,
+            "live_kinds": live_kinds,
             "naive": naive.requests,
             "naive_rate_limited": naive.rate_limited,
             "naive_errors": naive.errors,

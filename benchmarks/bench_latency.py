@@ -17,29 +17,23 @@ state minus the simulator's time of the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 
 from bithuman_simulator import Simulator
 from custom_components.bithuman.const import DOMAIN
-from custom_components.bithuman.coordinator import (
-    FAST_INTERVAL,
-    STEADY_INTERVAL,
-    BithumanCoordinator,
-)
+from custom_components.bithuman.schedule import FAST, STEADY
 
-from .conftest import Advance
 from .harness import (
     ACCOUNT_KEY,
     add_account,
     agent_code,
     make_entry,
-    setup_entry,
+    prepare_and_setup,
     state_of,
 )
 from .results import RESULTS
+from .simtime import Advance, is_agent_list, reads, steady_read, until
 
 DYNAMICS_SECONDS = 30.0
 FAST_OFFSETS = (0.5, 1.5, 2.5, 3.5, 4.5)
@@ -48,55 +42,9 @@ STEADY_OFFSETS = (10.0, 30.0, 50.0, 70.0, 90.0, 110.0)
 REBUILD_SECONDS = 300.0
 
 
-async def _until(
-    advance: Advance,
-    simulator: Simulator,
-    condition: Callable[[], bool],
-    *,
-    step: float,
-    limit: float,
-) -> float:
-    """Step both clocks until `condition` holds; return the simulator's time."""
-    waited = 0.0
-    while not condition():
-        if waited > limit:
-            raise RuntimeError(f"not seen within {limit:g} s")
-        await advance(step)
-        waited += step
-    return simulator.now()
-
-
-async def _settle(
-    advance: Advance, simulator: Simulator, coordinator: BithumanCoordinator
-) -> float:
-    """Wait for steady polling and one more poll; return that poll's time."""
-    await _until(
-        advance,
-        simulator,
-        lambda: coordinator.update_interval == STEADY_INTERVAL,
-        step=1.0,
-        limit=2 * REBUILD_SECONDS,
-    )
-    polls = simulator.count("GET", "/v1/agents")
-    await _until(
-        advance,
-        simulator,
-        lambda: simulator.count("GET", "/v1/agents") > polls,
-        step=1.0,
-        limit=STEADY_INTERVAL.total_seconds() + 5,
-    )
-    return max(r.time for r in simulator.requests if r.path == "/v1/agents")
-
-
-def _reads(
-    hass: HomeAssistant, entity_id: str, state: str, *, negate: bool = False
-) -> Callable[[], bool]:
-    """Return a check that the entity reads `state` (or not, with `negate`)."""
-
-    def check() -> bool:
-        return (state_of(hass, entity_id) == state) != negate
-
-    return check
+async def _settle(advance: Advance, simulator: Simulator) -> float:
+    """Wait for the agent list to be read at the steady pace; return that read's time."""
+    return await steady_read(advance, simulator, is_agent_list, STEADY)
 
 
 def _add_agents(simulator: Simulator, count: int, dynamics: str) -> dict[str, str]:
@@ -120,11 +68,10 @@ async def test_latency_from_home_assistant(
     add_account(simulator)
     agents = _add_agents(simulator, len(FAST_OFFSETS), "none")
     entry = make_entry(simulator_url, agents)
-    await setup_entry(hass, entry)
-    coordinator: BithumanCoordinator = entry.runtime_data.coordinator
+    await prepare_and_setup(hass, entry)
     latencies: list[float] = []
     for number, offset in enumerate(FAST_OFFSETS):
-        await _settle(advance, simulator, coordinator)
+        await _settle(advance, simulator)
         sensor = f"sensor.agent_{number}_dynamics_status"
         simulator.dynamics_seconds = DYNAMICS_SECONDS + offset
         await hass.services.async_call(
@@ -138,10 +85,10 @@ async def test_latency_from_home_assistant(
         if job is None:
             raise RuntimeError("no dynamics job started")
         flipped = job.ends_at
-        seen = await _until(
+        seen = await until(
             advance,
             simulator,
-            _reads(hass, sensor, "ready"),
+            reads(hass, sensor, "ready"),
             step=0.1,
             limit=DYNAMICS_SECONDS + 60,
         )
@@ -150,8 +97,8 @@ async def test_latency_from_home_assistant(
         "latency",
         {
             "case": "from Home Assistant: generate dynamics -> ready",
-            "target": f"< {FAST_INTERVAL.total_seconds() + 1:g} s",
-            "target_seconds": FAST_INTERVAL.total_seconds() + 1,
+            "target": f"< {FAST + 1:g} s",
+            "target_seconds": FAST + 1,
             "trials": latencies,
             "step": 0.1,
         },
@@ -166,13 +113,12 @@ async def test_latency_from_outside(
     count = len(STEADY_OFFSETS)
     agents = _add_agents(simulator, 2 * count, "ready")
     entry = make_entry(simulator_url, agents)
-    await setup_entry(hass, entry)
-    coordinator: BithumanCoordinator = entry.runtime_data.coordinator
-    steady = STEADY_INTERVAL.total_seconds()
+    await prepare_and_setup(hass, entry)
+    steady = STEADY
 
     rebuilt: list[float] = []
     for number, offset in enumerate(STEADY_OFFSETS):
-        last_poll = await _settle(advance, simulator, coordinator)
+        last_poll = await _settle(advance, simulator)
         await advance(last_poll + offset - simulator.now())
         code = agent_code(number)
         simulator.delete_agent(code)
@@ -185,10 +131,10 @@ async def test_latency_from_outside(
         )
         flipped = simulator.now()
         sensor = f"sensor.agent_{number}_status"
-        seen = await _until(
+        seen = await until(
             advance,
             simulator,
-            _reads(hass, sensor, "ready", negate=True),
+            reads(hass, sensor, "ready", negate=True),
             step=1.0,
             limit=2 * steady,
         )
@@ -197,15 +143,15 @@ async def test_latency_from_outside(
     deleted: list[float] = []
     for index, offset in enumerate(STEADY_OFFSETS):
         number = count + index
-        last_poll = await _settle(advance, simulator, coordinator)
+        last_poll = await _settle(advance, simulator)
         await advance(last_poll + offset - simulator.now())
         simulator.delete_agent(agent_code(number))
         flipped = simulator.now()
         sensor = f"sensor.agent_{number}_status"
-        seen = await _until(
+        seen = await until(
             advance,
             simulator,
-            _reads(hass, sensor, STATE_UNAVAILABLE),
+            reads(hass, sensor, STATE_UNAVAILABLE),
             step=1.0,
             limit=2 * steady,
         )
@@ -234,16 +180,15 @@ async def test_latency_dynamics_generated_outside(
     add_account(simulator)
     agents = _add_agents(simulator, 1, "none")
     entry = make_entry(simulator_url, agents)
-    await setup_entry(hass, entry)
-    coordinator: BithumanCoordinator = entry.runtime_data.coordinator
-    await _settle(advance, simulator, coordinator)
+    await prepare_and_setup(hass, entry)
+    await _settle(advance, simulator)
     await advance(10)
     code = agent_code(0)
     simulator.generate_dynamics(
         simulator.account(ACCOUNT_KEY), simulator.agent(code), "outside-client"
     )
     flipped = simulator.now()
-    seen = await _until(
+    seen = await until(
         advance,
         simulator,
         lambda: state_of(hass, "sensor.agent_0_dynamics_status") != "not_generated",
@@ -254,8 +199,8 @@ async def test_latency_dynamics_generated_outside(
         "latency",
         {
             "case": "from outside: dynamics generated by another client",
-            "target": f"<= {STEADY_INTERVAL.total_seconds():g} s (steady interval)",
-            "target_seconds": STEADY_INTERVAL.total_seconds(),
+            "target": f"<= {STEADY:g} s (steady interval)",
+            "target_seconds": STEADY,
             "trials": [seen - flipped],
             "step": 10.0,
         },

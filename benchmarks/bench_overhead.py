@@ -17,9 +17,6 @@ with it on follows, to catch slow callbacks.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 import pytest
@@ -29,17 +26,14 @@ from custom_components.bithuman.api import BithumanClient
 from custom_components.bithuman.const import DOMAIN
 
 from .harness import (
-    LoopLag,
-    PerfClock,
     add_account,
     add_ready_agents,
     agent_code,
     make_entry,
-    median,
-    percentile,
-    setup_entry,
+    prepare_and_setup,
 )
 from .results import RESULTS
+from .timing import LoopLag, PerfClock, alternate, debug_mode, median, percentile
 
 ITERATIONS = 1000
 WARMUP = 50
@@ -54,30 +48,15 @@ def simulator() -> Simulator:
     return Simulator(clock=PerfClock(), rate_limits=False)
 
 
-async def _timed(
-    simulator: Simulator, clock: PerfClock, call: Callable[[], Awaitable[object]]
-) -> tuple[float, float]:
-    """Return (seconds until the request arrived, seconds until the call returned)."""
-    before = len(simulator.log.entries)
-    started = clock.now()
-    await call()
-    returned = clock.now()
-    arrived = simulator.log.entries[before].time
-    return arrived - started, returned - started
-
-
 async def test_action_overhead(
     hass: HomeAssistant, simulator: Simulator, simulator_url: str
 ) -> None:
     """Median and p95 of both paths, and their ratio."""
-    if not isinstance(simulator.clock, PerfClock):
-        raise TypeError("the simulator needs the precise clock")
-    clock = simulator.clock
     add_account(simulator)
     add_ready_agents(simulator, 1, live_rooms=["hall"])
     code = agent_code(0)
     entry = make_entry(simulator_url, {code: "Agent 0"})
-    await setup_entry(hass, entry)
+    await prepare_and_setup(hass, entry)
     client: BithumanClient = entry.runtime_data.client
 
     async def through_home_assistant() -> None:
@@ -92,27 +71,15 @@ async def test_action_overhead(
     async def bare() -> None:
         await client.speak(code, MESSAGE)
 
-    loop = asyncio.get_running_loop()
-    loop.set_debug(False)
-    ha_arrive: list[float] = []
-    ha_return: list[float] = []
-    bare_arrive: list[float] = []
-    bare_return: list[float] = []
-    async with LoopLag() as lag:
-        for iteration in range(WARMUP + ITERATIONS):
-            # Alternate which goes first, so neither gains from the other.
-            order = (
-                ((through_home_assistant, True), (bare, False))
-                if iteration % 2
-                else ((bare, False), (through_home_assistant, True))
+    with debug_mode(False):
+        async with LoopLag() as lag:
+            timings = await alternate(
+                simulator,
+                {"home_assistant": through_home_assistant, "bare": bare},
+                iterations=ITERATIONS,
+                warmup=WARMUP,
+                arrival=lambda r: r.path.endswith("/speak"),
             )
-            for call, is_ha in order:
-                arrive, returned = await _timed(simulator, clock, call)
-                if iteration < WARMUP:
-                    continue
-                (ha_arrive if is_ha else bare_arrive).append(arrive)
-                (ha_return if is_ha else bare_return).append(returned)
-    loop.set_debug(True)
 
     for _ in range(DEBUG_ITERATIONS):
         await through_home_assistant()
@@ -123,20 +90,21 @@ async def test_action_overhead(
     if spoken != expected:
         raise RuntimeError(f"{spoken} messages said, {expected} sent")
 
+    ours, plain = timings["home_assistant"], timings["bare"]
     RESULTS.add(
         "overhead",
         {
             "iterations": ITERATIONS,
-            "ha_arrive_median": median(ha_arrive),
-            "ha_arrive_p95": percentile(ha_arrive, 0.95),
-            "bare_arrive_median": median(bare_arrive),
-            "bare_arrive_p95": percentile(bare_arrive, 0.95),
-            "ha_return_median": median(ha_return),
-            "ha_return_p95": percentile(ha_return, 0.95),
-            "bare_return_median": median(bare_return),
-            "bare_return_p95": percentile(bare_return, 0.95),
-            "ratio_median": median(ha_arrive) / median(bare_arrive),
-            "ratio_p95": percentile(ha_arrive, 0.95) / percentile(bare_arrive, 0.95),
+            "ha_arrive_median": median(ours.arrive),
+            "ha_arrive_p95": percentile(ours.arrive, 0.95),
+            "bare_arrive_median": median(plain.arrive),
+            "bare_arrive_p95": percentile(plain.arrive, 0.95),
+            "ha_return_median": median(ours.ret),
+            "ha_return_p95": percentile(ours.ret, 0.95),
+            "bare_return_median": median(plain.ret),
+            "bare_return_p95": percentile(plain.ret, 0.95),
+            "ratio_median": median(ours.arrive) / median(plain.arrive),
+            "ratio_p95": percentile(ours.arrive, 0.95) / percentile(plain.arrive, 0.95),
             "target_ratio": TARGET_RATIO,
             "max_stall": lag.worst,
         },

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Generator
+from datetime import UTC, datetime, timedelta
 import logging
+from pathlib import Path
+from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant import block_async_io
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed  # type: ignore[import-untyped]
 
-# The same simulator, clocks and client waits as the integration tests.
+from bithuman_simulator import ManualClock
+
+# The same simulator and clock as the tests.
 from tests.conftest import sim_clock, simulator, simulator_url  # noqa: F401
-from tests.integration.conftest import (  # noqa: F401
-    Advance,
-    advance,
-    retry_on_simulated_time,
-)
 
 from .results import RESULTS
+from .simtime import Advance
 
 SLOW_CALLBACK_SECONDS = 0.1
 
@@ -57,8 +61,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     RESULTS.save()
 
 
+@pytest.fixture(scope="session")
+def _tts_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a folder for Home Assistant's TTS cache, made before any check is on."""
+    return tmp_path_factory.mktemp("tts-cache")
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _block_async_io() -> Generator[None]:
+def _block_async_io(_tts_cache_dir: Path) -> Generator[None]:
     """Turn on every blocking-call check Home Assistant has, for the session."""
     block_async_io._IN_TESTS = False  # noqa: SLF001 - the harness turns some off
     block_async_io.enable()
@@ -104,5 +114,73 @@ async def _slow_callbacks() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _quiet_access_log() -> Generator[None]:
+    """Leave aiohttp's access log at WARNING, as Home Assistant's bootstrap does.
+
+    The test server logs every request at INFO otherwise, a cost Home
+    Assistant's own HTTP server does not pay.
+    """
+    access = logging.getLogger("aiohttp.access")
+    level = access.level
+    access.setLevel(logging.WARNING)
+    yield
+    access.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture(autouse=True)
+def _retry_on_simulated_time(sim_clock: ManualClock) -> Generator[None]:  # noqa: F811
+    """Let the client's waits (backoff, Retry-After) pass on the simulator's clock.
+
+    As in the integration tests: real sleeps in production, here they move
+    the simulator's clock instead.
+    """
+
+    async def sleep(seconds: float) -> None:
+        sim_clock.advance(seconds)
+
+    with patch("custom_components.bithuman.api.retry.sleep", sleep):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tts_cache(_tts_cache_dir: Path) -> Generator[None]:
+    """Keep the TTS cache in a folder of the benchmarks' own (the test plugin has none).
+
+    One folder for the session: a fresh one per benchmark (`tmp_path`) would
+    be made inside the event loop, a blocking call the watchdog counts.
+    """
+    with (
+        patch(
+            "homeassistant.components.tts._init_tts_cache_dir",
+            return_value=str(_tts_cache_dir),
+        ),
+        patch("homeassistant.components.tts._get_cache_files", return_value={}),
+    ):
+        yield
+
+
+@pytest.fixture
+def advance(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sim_clock: ManualClock,  # noqa: F811
+) -> Advance:
+    """Move Home Assistant's and the simulator's clocks on together.
+
+    Both start at the simulator's time, as real clocks would agree (webhook
+    deliveries are refused when they disagree by more than 300 s).
+    """
+    freezer.move_to(datetime.fromtimestamp(sim_clock.now(), UTC))
+
+    async def advance(seconds: float) -> None:
+        sim_clock.advance(seconds)
+        freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    return advance

@@ -1,0 +1,232 @@
+"""Why a target was missed, and what would fix it: one explanation per kind of miss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import textwrap
+from typing import TYPE_CHECKING
+
+from .markdown import Sections, Verdict, ms, us
+
+if TYPE_CHECKING:
+    from ..results import Record
+
+type Explain = Callable[[Sections], str]
+
+WIDTH = 76
+
+
+def _first(sections: Sections, name: str, **match: object) -> Record:
+    for record in sections.get(name, []):
+        if all(record.get(key) == value for key, value in match.items()):
+            return record
+    return {}
+
+
+def _dynamics_outside(sections: Sections) -> str:
+    twenty = _first(sections, "budget", agents=20)
+    spare = f", which has {90 - int(twenty['steady'])} to spare" if twenty else ""
+    return f"""\
+**Dynamics changed outside Home Assistant are seen within the hour, not
+within 2 minutes.** The agent list (read every 2 minutes) carries no
+dynamics state, and in the simulator a dynamics generation does not move
+the agent's `updated_at`, so nothing tells the coordinator to re-read the
+dynamics before their hourly read; no webhook event reports dynamics
+either (SPEC "Push": a dynamics generation keeps the 5 s cadence only when
+Home Assistant started it). Work started from Home Assistant, agent status
+changes and deletions are all within target. What would fix it: if the
+live API does move `updated_at` when dynamics change (to be checked against
+the real API), this is already within 2 minutes; otherwise only more
+`GET /v1/dynamics/{{code}}` reads would (20 agents re-read every 10 minutes
+cost 120 more requests an hour, far over the 90 budget{spare})."""
+
+
+def _action(sections: Sections) -> str:
+    r = _first(sections, "overhead")
+    extra = (
+        f" (+{us(float(r['ha_arrive_median']) - float(r['bare_arrive_median']))}"
+        f" on a bare call of {us(float(r['bare_arrive_median']))})"
+        if r
+        else ""
+    )
+    return f"""\
+**`bithuman.speak` through Home Assistant is over the 1.5x target{extra}: a
+regression in the integration, and a fixed cost that only looks large over
+loopback.** The bare call to the in-process simulator takes ~0.15 ms, so
+Home Assistant's fixed cost per action dominates the ratio: service schema
+validation, the call's context, and the integration's target resolution
+(`targets.async_targets`, ~15-20 µs). The regression:
+`targets.async_for_each_agent` runs even a single target through `asyncio.gather`,
+one more task and loop step before the request leaves; the code this
+replaced (`services.py` at HEAD) awaited a single target directly, which
+measured 1.45x in the last report. A one-off prototype of that skip on the
+new code (gather bypassed for one target) measured 1.56x against 1.67x in
+the same run (-19 µs); the rest is Home Assistant's service call. What
+would fix it: restore the single-target path in `async_for_each_agent`
+(`[await _outcome(run(targets[0]))]` when there is one target). Against the
+real API, tens of milliseconds away, the ratio is ~1.00 either way."""
+
+
+def _announce(sections: Sections) -> str:
+    r = _first(sections, "voice", case="announce")
+    extra = ""
+    if r:
+        ours = r["home_assistant"]["arrive_median"]
+        bare = r["bare"]["arrive_median"]
+        extra = f" (+{us(ours - bare)} on a bare `speak()` of {us(bare)})"
+    return f"""\
+**Announce is over the 1.5x target{extra}, almost all of it in Home
+Assistant's announce machinery.** `assist_satellite.announce` does, before
+it calls the satellite's `async_announce`: resolve the announcement's media
+(a TTS stream of the message with the pipeline's engine, plus the
+pre-announce sound's URL), synthesise it and write it to the TTS cache (in
+an executor thread), and set the satellite's state twice (responding,
+idle). The integration already spares the bitHuman TTS request (its engine
+answers a 0.1 s silence for the avatars' own announcements: 0 TTS requests
+were made), and its own part (`async_announce` -> `async_speak` ->
+`client.speak`) is the bare call plus a few µs. A profile of 300 announces
+put ~0.5 ms of each in `_resolve_announcement_media_id` (Home Assistant
+core). What would fix it: nothing the integration can do without
+overriding Home Assistant's private `async_internal_announce`; the
+satellite could declare no TTS need only if Home Assistant offered that.
+Over loopback the bare call is ~0.3 ms; against the real API (tens of ms)
+the same absolute overhead is a ratio of ~1.02."""
+
+
+def _tts(sections: Sections) -> str:
+    short = _first(sections, "voice", case="tts")
+    long = _first(sections, "voice", case="tts_long")
+    figures = ""
+    if short and long:
+        figures = (
+            f" ({float(short['return_ratio']):.2f}x for {short['characters']}"
+            f" characters, {float(long['return_ratio']):.2f}x for"
+            f" {long['characters']})"
+        )
+    return f"""\
+**TTS through Home Assistant is over the 1.2x target{figures}: Home
+Assistant's TTS pipeline, not the engine.** The bare `POST /v1/tts` to the
+in-process simulator returns in about a millisecond (the simulator's tone
+synthesis). Home Assistant's path adds a second HTTP hop (the client ->
+Home Assistant's HTTP server and its middlewares -> the TTS proxy view),
+the stream and cache bookkeeping, and writing every new audio to the cache
+folder in an executor thread before or while serving it; the cost grows
+with the audio's size (the long text's WAV is copied and written too), so
+the ratio does not fall with longer text here. The integration's own part
+(`async_get_tts_audio`: voice and speed checks, `split_text`, a single part
+passed through `join_wav` untouched) is a few µs above the client call in a
+profile. What would fix it: nothing in the integration; a streaming engine
+(`async_stream_tts_audio`) would let Home Assistant send the first bytes
+before the whole audio is in, which helps time to first audio, not time to
+all of it. Against the real API, where synthesising a sentence takes
+hundreds of milliseconds, the same 1-4 ms is a ratio of ~1.01."""
+
+
+def _setup_stall(sections: Sections) -> str:
+    stalls: dict[int, float] = {}
+    for r in sections.get("setup", []):
+        stalls[r["agents"]] = max(stalls.get(r["agents"], 0.0), r["setup_stall"])
+    at = ", ".join(f"{ms(stalls[n])} at {n} agents" for n in sorted(stalls) if n >= 20)
+    return f"""\
+**Setting up an entry holds the event loop for the whole of adding its
+entities (longest stall {at}): a regression in the integration.** At HEAD,
+`entity.async_setup_agent_entities` added each agent's entities and then
+yielded (`await asyncio.sleep(0)`), so 100 agents held the loop ~90 ms at
+most; the new `entity.add_agent_entities` is a plain loop, and Home
+Assistant adds entities with eager tasks, so every platform's entities for
+every agent are registered inside one loop step of the entry's setup task
+(a profile of a 100-agent setup: one `Task.task_wakeup` of ~0.9 s under the
+profiler, all of it `async_forward_entry_setups` -> the platforms'
+`add_agent_entities` -> 702 `async_add_entities` -> 1,506
+`_async_add_entity`, the entity registry's `async_get_or_create` the
+largest part). asyncio's debug log names a step of a `get_dynamics` task of
+the first refresh for the same stall. No blocking call was detected. What
+would fix it: make the
+agent platforms' setup async again and yield after each agent's
+`async_add_entities` (as HEAD did), or add agents in batches of ~10 per
+step."""
+
+
+def _poll_stall(sections: Sections) -> str:
+    worst: dict[int, tuple[float, int]] = {}
+    for r in sections.get("setup", []):
+        stall = max(worst.get(r["agents"], (0.0, 0))[0], r["refresh_stall"])
+        worst[r["agents"]] = (stall, r["entities"])
+    at = ", ".join(
+        f"{ms(stall)} at {agents} agents ({entities:,} entities)"
+        for agents, (stall, entities) in sorted(worst.items())
+        if agents >= 100
+    )
+    most = max((entities for _, entities in worst.values()), default=0)
+    return f"""\
+**A poll that changes one agent holds the loop in proportion to every
+entity of the account ({at}).** The coordinator notifies every entity on
+each poll with new data, and each writes its state in the same callback
+(~14 µs an entity); the account now has 15 entities an agent (11 in the
+last report, where 500 agents took 61 ms). Only one agent changed, but all
+{most:,} entities are written. What would fix it: have the agent entities skip
+the write when their own agent's record, dynamics and sessions are the
+same objects or equal to those of the last update (override
+`_handle_coordinator_update` in `BithumanAgentEntity`), so a poll costs in
+proportion to what changed; 100 agents are well within target already."""
+
+
+def _setup_growth(sections: Sections) -> str:
+    del sections
+    return """\
+**Setup time grows faster than linearly from 100 to 500 agents.** The
+entity and device registries' per-entity work (`async_get_or_create`,
+collision checks) dominates setup; with every entity added in one loop step
+(see the setup stall above) nothing else interleaves, and the 500-agent
+run (7,500 entities) also pays the garbage collector more often. Next step:
+profile the 500-agent setup after the per-agent yield is restored."""
+
+
+EXPLANATIONS: dict[str, Explain] = {
+    "dynamics_outside": _dynamics_outside,
+    "overhead": _action,
+    "announce": _announce,
+    "tts": _tts,
+    "setup_stall": _setup_stall,
+    "poll_stall": _poll_stall,
+    "setup_growth": _setup_growth,
+}
+
+
+def _wrap(text: str) -> str:
+    """Re-wrap each paragraph (figures filled in make some lines long)."""
+    return "\n\n".join(
+        textwrap.fill(" ".join(paragraph.split()), WIDTH)
+        for paragraph in text.split("\n\n")
+    )
+
+
+def missed(verdicts: list[Verdict], sections: Sections) -> str:
+    """Explain each missed target (once per kind); a miss is never left unsaid."""
+    explained: dict[str, str] = {}
+    for verdict in verdicts:
+        if verdict.met is not False:
+            continue
+        key = verdict.note or verdict.figure
+        if key in explained:
+            continue
+        explain = EXPLANATIONS.get(verdict.note)
+        explained[key] = _wrap(
+            explain(sections)
+            if explain is not None
+            else (
+                f"**{verdict.figure}: {verdict.measured} against {verdict.target}.**"
+                " No explanation is written for this miss yet: see its section"
+                " below."
+            )
+        )
+    return "\n\n".join(explained.values()) or "Every target was met."
+
+
+def not_measured(verdicts: list[Verdict]) -> str:
+    """List the figures this run could not measure."""
+    return "\n".join(
+        f"- {verdict.figure}: {verdict.measured}."
+        for verdict in verdicts
+        if verdict.met is None
+    )

@@ -1,0 +1,165 @@
+"""Real-time measurement: a precise simulator clock, paired timings, statistics.
+
+The wall-time benchmarks (action, card and voice overhead) compare a path
+through Home Assistant with the bare call it wraps, in the same run,
+alternating the two so that neither gains from the other's warm caches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+import contextlib
+from dataclasses import dataclass, field
+import math
+import statistics
+import time
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from bithuman_simulator import Simulator
+    from bithuman_simulator.request_log import RecordedRequest
+
+type Call = Callable[[], Awaitable[object]]
+type Arrival = Callable[[RecordedRequest], bool]
+
+
+class PerfClock:
+    """A simulator clock on `time.perf_counter`, shifted to epoch seconds.
+
+    Monotonic and sub-microsecond, so the simulator's request log tells when
+    each request arrived precisely enough to time a single call.
+    """
+
+    def __init__(self) -> None:
+        """Anchor the counter to the wall clock once."""
+        self._offset = time.time() - time.perf_counter()
+
+    def now(self) -> float:
+        """Return the current time in seconds since the epoch."""
+        return self._offset + time.perf_counter()
+
+
+def median(values: Sequence[float]) -> float:
+    """Return the median."""
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Return the `fraction` percentile (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(math.ceil(fraction * len(ordered)), 1)
+    return ordered[rank - 1]
+
+
+@dataclass(slots=True)
+class Timings:
+    """Seconds from each call to its request reaching the API, and to its return."""
+
+    arrive: list[float] = field(default_factory=list)
+    ret: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Return median and p95 of both, for the results file."""
+        summary = {
+            "return_median": median(self.ret),
+            "return_p95": percentile(self.ret, 0.95),
+        }
+        if self.arrive:
+            summary |= {
+                "arrive_median": median(self.arrive),
+                "arrive_p95": percentile(self.arrive, 0.95),
+            }
+        return summary
+
+
+async def timed_call(
+    simulator: Simulator, clock: PerfClock, call: Call, arrival: Arrival | None
+) -> tuple[float | None, float]:
+    """Time one call: (to the first request `arrival` accepts, to its return)."""
+    before = len(simulator.log.entries)
+    started = clock.now()
+    await call()
+    returned = clock.now() - started
+    if arrival is None:
+        return None, returned
+    for entry in simulator.log.entries[before:]:
+        if arrival(entry):
+            return entry.time - started, returned
+    raise RuntimeError("the call's request never reached the simulator")
+
+
+async def alternate(
+    simulator: Simulator,
+    calls: dict[str, Call],
+    *,
+    iterations: int,
+    warmup: int,
+    arrival: Arrival | None = None,
+) -> dict[str, Timings]:
+    """Time each call `iterations` times, taking turns, after `warmup` rounds.
+
+    The order of the calls rotates every round, so none is always first.
+    The simulator must run on a `PerfClock`.
+    """
+    clock = simulator.clock
+    if not isinstance(clock, PerfClock):
+        raise TypeError("the simulator needs the precise clock")
+    timings = {name: Timings() for name in calls}
+    names = list(calls)
+    for round_number in range(warmup + iterations):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            arrive, returned = await timed_call(simulator, clock, calls[name], arrival)
+            if round_number < warmup:
+                continue
+            if arrive is not None:
+                timings[name].arrive.append(arrive)
+            timings[name].ret.append(returned)
+    return timings
+
+
+@contextlib.contextmanager
+def debug_mode(enabled: bool) -> Iterator[None]:
+    """Run a block with asyncio's debug mode on or off, then restore it."""
+    loop = asyncio.get_running_loop()
+    before = loop.get_debug()
+    loop.set_debug(enabled)
+    try:
+        yield
+    finally:
+        loop.set_debug(before)
+
+
+class LoopLag:
+    """The longest the event loop kept a 5 ms heartbeat waiting, while open.
+
+    Use as `async with LoopLag() as lag: ...`, then read `lag.worst`. Works
+    with asyncio's debug mode off; needs real time (not a frozen clock).
+    """
+
+    BEAT = 0.005
+
+    def __init__(self) -> None:
+        """Start with no stall seen."""
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _beat(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.BEAT)
+            self.worst = max(self.worst, time.perf_counter() - before - self.BEAT)
+
+    async def __aenter__(self) -> Self:
+        """Start the heartbeat and let it beat once."""
+        self._task = asyncio.get_running_loop().create_task(self._beat())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Stop the heartbeat."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
