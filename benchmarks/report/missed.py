@@ -50,21 +50,16 @@ def _action(sections: Sections) -> str:
         else ""
     )
     return f"""\
-**`bithuman.speak` through Home Assistant is over the 1.5x target{extra}: a
-regression in the integration, and a fixed cost that only looks large over
-loopback.** The bare call to the in-process simulator takes ~0.15 ms, so
-Home Assistant's fixed cost per action dominates the ratio: service schema
-validation, the call's context, and the integration's target resolution
-(`targets.async_targets`, ~15-20 µs). The regression:
-`targets.async_for_each_agent` runs even a single target through `asyncio.gather`,
-one more task and loop step before the request leaves; the code this
-replaced (`services.py` at HEAD) awaited a single target directly, which
-measured 1.45x in the last report. A one-off prototype of that skip on the
-new code (gather bypassed for one target) measured 1.56x against 1.67x in
-the same run (-19 µs); the rest is Home Assistant's service call. What
-would fix it: restore the single-target path in `async_for_each_agent`
-(`[await _outcome(run(targets[0]))]` when there is one target). Against the
-real API, tens of milliseconds away, the ratio is ~1.00 either way."""
+**`bithuman.speak` through Home Assistant is just over the 1.5x target{extra}:
+a fixed cost that only looks large over loopback.** The bare call to the
+in-process simulator takes ~0.15 ms, so Home Assistant's fixed cost per
+action dominates the ratio: service schema validation, the call's context,
+and the integration's target resolution (`targets.async_targets`, ~15-20
+µs). A single target is awaited directly (no `asyncio.gather`, whose extra
+task and loop step cost ~19 µs and measured 1.65x in the last report); the
+rest is Home Assistant's service call. What would fix it: nothing worth its
+complexity in the integration; against the real API, tens of milliseconds
+away, the ratio is ~1.00."""
 
 
 def _announce(sections: Sections) -> str:
@@ -128,23 +123,18 @@ def _setup_stall(sections: Sections) -> str:
         stalls[r["agents"]] = max(stalls.get(r["agents"], 0.0), r["setup_stall"])
     at = ", ".join(f"{ms(stalls[n])} at {n} agents" for n in sorted(stalls) if n >= 20)
     return f"""\
-**Setting up an entry holds the event loop for the whole of adding its
-entities (longest stall {at}): a regression in the integration.** At HEAD,
-`entity.async_setup_agent_entities` added each agent's entities and then
-yielded (`await asyncio.sleep(0)`), so 100 agents held the loop ~90 ms at
-most; the new `entity.add_agent_entities` is a plain loop, and Home
-Assistant adds entities with eager tasks, so every platform's entities for
-every agent are registered inside one loop step of the entry's setup task
-(a profile of a 100-agent setup: one `Task.task_wakeup` of ~0.9 s under the
-profiler, all of it `async_forward_entry_setups` -> the platforms'
-`add_agent_entities` -> 702 `async_add_entities` -> 1,506
-`_async_add_entity`, the entity registry's `async_get_or_create` the
-largest part). asyncio's debug log names a step of a `get_dynamics` task of
-the first refresh for the same stall. No blocking call was detected. What
-would fix it: make the
-agent platforms' setup async again and yield after each agent's
-`async_add_entities` (as HEAD did), or add agents in batches of ~10 per
-step."""
+**Setting up a very large account holds the event loop past 100 ms now and
+then (longest stall {at}): the garbage collector, not the integration's
+code.** The agent platforms add one agent's entities per loop step (they
+yield with `await asyncio.sleep(0)` after each), so a step is one agent's
+entities, a few milliseconds. asyncio's debug log names the slow steps: at
+500 agents (7,500 entities) one or two steps of the sensor platform's
+`async_setup_entry` take 150-200 ms, and with the collector off
+(`gc.disable()`, the same benchmarks) none is over 100 ms: those steps are
+full collections over the registries' tens of thousands of objects, which
+Python runs whenever enough allocations pile up, inside whichever step is
+running. What would fix it: nothing in the integration; Home Assistant's own
+start-up pays the same when it loads thousands of entities."""
 
 
 def _poll_stall(sections: Sections) -> str:
@@ -176,10 +166,9 @@ def _setup_growth(sections: Sections) -> str:
     return """\
 **Setup time grows faster than linearly from 100 to 500 agents.** The
 entity and device registries' per-entity work (`async_get_or_create`,
-collision checks) dominates setup; with every entity added in one loop step
-(see the setup stall above) nothing else interleaves, and the 500-agent
-run (7,500 entities) also pays the garbage collector more often. Next step:
-profile the 500-agent setup after the per-agent yield is restored."""
+collision checks) dominates setup, and the 500-agent run (7,500 entities)
+pays the garbage collector's full collections more often (see the setup
+stall above)."""
 
 
 EXPLANATIONS: dict[str, Explain] = {

@@ -19,7 +19,7 @@ from .actions import (
 )
 from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
-from .entity import BithumanAgentEntity, add_agent_entities
+from .entity import BithumanAgentEntity, async_add_agent_entities
 
 PARALLEL_UPDATES = 1
 GESTURE_KEY_PREFIX = "gesture_"
@@ -92,7 +92,7 @@ async def async_setup_entry(
                     entity_registry.async_remove(entity_id)
             shown[code] = wanted
 
-    add_agent_entities(entry, async_add_entities, entities_for)
+    await async_add_agent_entities(entry, async_add_entities, entities_for)
     entry.async_on_unload(coordinator.async_add_listener(follow_gestures))
 
 

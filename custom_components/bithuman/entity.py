@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
@@ -30,7 +31,7 @@ type PlatformSetup = Callable[
 ]
 
 
-def add_agent_entities(
+async def async_add_agent_entities(
     entry: BithumanConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for: EntitiesFor,
@@ -42,6 +43,9 @@ def add_agent_entities(
             entities_for(coordinator, subentry.data[CONF_AGENT_CODE]),
             config_subentry_id=subentry.subentry_id,
         )
+        # With hundreds of agents, one loop step per agent keeps Home
+        # Assistant responsive while the platforms set up.
+        await asyncio.sleep(0)
 
 
 def agent_platform(entities_for: EntitiesFor) -> PlatformSetup:
@@ -52,7 +56,7 @@ def agent_platform(entities_for: EntitiesFor) -> PlatformSetup:
         entry: BithumanConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        add_agent_entities(entry, async_add_entities, entities_for)
+        await async_add_agent_entities(entry, async_add_entities, entities_for)
 
     return async_setup_entry
 

@@ -74,6 +74,7 @@ class PollSchedule:
     _dynamics_read_at: dict[str, float] = field(default_factory=dict)
     _watch_until: dict[Read, float] = field(default_factory=dict)
     _dynamics_watch_until: dict[str, float] = field(default_factory=dict)
+    _dynamics_failed: set[str] = field(default_factory=set)
 
     def account_read(self, now: float) -> None:
         """Note that the account was just read (at setup)."""
@@ -121,16 +122,19 @@ class PollSchedule:
     def dynamics_read(self, code: str, now: float) -> None:
         """Note one agent's dynamics read."""
         self._dynamics_read_at[code] = now
+        self._dynamics_failed.discard(code)
 
     def dynamics_failed(self, code: str, now: float) -> None:
         """One agent's dynamics read failed: try again at the steady pace."""
         self._dynamics_read_at[code] = now - DYNAMICS + STEADY
+        self._dynamics_failed.add(code)
 
     def forget(self, codes: Iterable[str]) -> None:
         """Drop what is kept about agents no longer read."""
         for code in codes:
             self._dynamics_read_at.pop(code, None)
             self._dynamics_watch_until.pop(code, None)
+            self._dynamics_failed.discard(code)
 
     def interval(self, now: float, picture: Picture) -> timedelta:
         """Return how long to wait until the next read is due (5 s to 2 min)."""
@@ -178,6 +182,10 @@ class PollSchedule:
 
     def _dynamics_due(self, code: str, now: float, picture: Picture | None) -> bool:
         read_at = self._dynamics_read_at.get(code)
-        if read_at is None or picture is None or code not in picture.dynamics:
+        if read_at is None or picture is None:
+            return True
+        # Never read yet (or dropped while its record was unreadable): read it,
+        # unless the last try failed, which is retried at its own pace.
+        if code not in picture.dynamics and code not in self._dynamics_failed:
             return True
         return now + EARLY >= read_at + self._dynamics_period(code, now, picture)

@@ -19,7 +19,7 @@ from homeassistant.helpers.typing import StateType
 
 from .api import Agent, AgentStatus, Dynamics, DynamicsState
 from .coordinator import BithumanConfigEntry, BithumanData
-from .entity import BithumanAccountEntity, BithumanAgentEntity, add_agent_entities
+from .entity import BithumanAccountEntity, BithumanAgentEntity, async_add_agent_entities
 
 PARALLEL_UPDATES = 0
 
@@ -145,7 +145,7 @@ async def async_setup_entry(
         BithumanAccountSensor(coordinator, description)
         for description in ACCOUNT_SENSORS
     )
-    add_agent_entities(
+    await async_add_agent_entities(
         entry,
         async_add_entities,
         lambda coordinator, code: [

@@ -192,7 +192,17 @@ async def async_for_each_agent[T](
 ) -> dict[str, T]:
     """Run the action for every targeted agent; return each result by code."""
     targets = await async_targets(hass, call)
-    outcomes = await asyncio.gather(*(run(t) for t in targets), return_exceptions=True)
+    outcomes: list[T | BaseException]
+    if len(targets) == 1:
+        # Most calls target one agent; gather's tasks would only add overhead.
+        try:
+            outcomes = [await run(targets[0])]
+        except Exception as err:  # noqa: BLE001 - sorted out below, as gather's are
+            outcomes = [err]
+    else:
+        outcomes = await asyncio.gather(
+            *(run(t) for t in targets), return_exceptions=True
+        )
     results: dict[str, T] = {}
     succeeded: list[AgentTarget] = []
     failed: list[tuple[AgentTarget, HomeAssistantError]] = []

@@ -163,6 +163,21 @@ def test_failed_dynamics_read_is_retried_at_the_steady_pace() -> None:
     assert schedule.plan(START + STEADY, picture, CODES).dynamics == {"A1"}
 
 
+def test_never_readable_dynamics_are_not_re_read_on_every_fast_poll() -> None:
+    """A2 generates (polls every 5 s); A1's dynamics, never read, keep failing."""
+    schedule = PollSchedule()
+    picture = _picture(
+        agents={"A1": _agent("A1"), "A2": _agent("A2", "generating", 0.2)},
+        dynamics={"A2": _dynamics("A2")},
+    )
+    _settled(schedule, picture)
+    schedule.dynamics_failed("A1", START)
+    assert schedule.interval(START, picture) == timedelta(seconds=FAST)
+    for step in range(1, int(STEADY // FAST)):
+        assert schedule.plan(START + step * FAST, picture, CODES).dynamics == set()
+    assert schedule.plan(START + STEADY, picture, CODES).dynamics == {"A1"}
+
+
 def test_a_poll_a_moment_early_still_does_its_reads() -> None:
     """Home Assistant schedules polls on whole loop seconds."""
     schedule = PollSchedule()
