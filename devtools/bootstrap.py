@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 
 import aiohttp
 
+from .assist import ensure_assist_voice
 from .dashboard import DASHBOARD_TITLE, DASHBOARD_URL_PATH, ensure_avatar_dashboard
 from .ha_api import (
     DEV_PASSWORD,
@@ -75,6 +76,8 @@ class BootstrapResult:
     devices: int = 0
     dashboard: str | None = None
     """The Avatars dashboard's URL path, once it exists."""
+    assist_voice: str | None = None
+    """What became of the preferred Assist pipeline's TTS (see `devtools.assist`)."""
 
 
 async def _wait_entry_set_up(
@@ -151,6 +154,9 @@ async def _set_up_bithuman_entry(
                 else "kept"
             )
         )
+    result.assist_voice = await ensure_assist_voice(api)
+    if result.assist_voice == "set":
+        phase("Assist speaks with bitHuman's Voice (the preferred pipeline's TTS)")
 
 
 async def _remove_onboarding_defaults(

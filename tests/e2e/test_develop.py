@@ -46,9 +46,12 @@ async def test_develop_bootstrap_brings_up_the_demo(dev_instance: DevInstance) -
     assert result.devices == len(DEMO_AGENTS) + 1  # and the account's
     assert result.access_token
 
+    assert result.assist_voice == "set"
+
     # A later start logs in and finds the entry instead of adding one.
     again = await dev.bootstrap()
     assert (again.onboarded_now, again.entry) == ([], "existing")
+    assert again.assist_voice == "kept"
 
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, dev.ha_url)
@@ -101,6 +104,25 @@ async def test_develop_bootstrap_brings_up_the_demo(dev_instance: DevInstance) -
             for message in messages
             if message["text"] == text
         ] == [("A10RDY0001", "speak")]
+
+        # Assist speaks with bitHuman's Voice, and "broadcast" reaches the
+        # live avatar (Front Door) through its announce satellite.
+        pipelines = await api.websocket_command("assist_pipeline/pipeline/list")
+        preferred = next(
+            pipeline
+            for pipeline in pipelines["pipelines"]
+            if pipeline["id"] == pipelines["preferred_pipeline"]
+        )
+        assert preferred["tts_engine"] == "tts.demo_example_com_voice"
+        await api.websocket_command(
+            "conversation/process", text="broadcast dinner is ready", language="en"
+        )
+        messages = (await dev.simulator_request("GET", "messages"))["messages"]
+        assert [
+            message["agent_code"]
+            for message in messages
+            if "dinner is ready" in message["text"].lower()
+        ] == ["A10RDY0001"]
 
     # Home Assistant kept the prepared HTTP settings: no trial to revert.
     stored = json.loads((dev.config_dir / ".storage" / "http").read_text())
