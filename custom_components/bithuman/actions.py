@@ -120,9 +120,10 @@ async def async_generate_dynamics(
     agent = coordinator.data.agents.get(code)
     if agent is not None and agent.known_status is AgentStatus.FAILED:
         _refuse("agent_failed", entry, code)
-    dynamics = coordinator.data.dynamics.get(code)
-    if dynamics is not None and dynamics.in_motion:
+    if coordinator.dynamics_generation_pending(code):
         _refuse("dynamics_generating", entry, code)
+    # Marked before the request leaves: a second press meanwhile is refused.
+    coordinator.async_generation_requested(code)
     try:
         await entry.runtime_data.client.generate_dynamics(
             code, duration=duration, model=model
@@ -131,6 +132,9 @@ async def async_generate_dynamics(
         # The answer was lost, not necessarily the request: the job may be
         # running (and charged), so follow the agent as if it had started.
         coordinator.async_watch_dynamics(code)
+        raise
+    except BaseException:
+        coordinator.async_generation_refused(code)
         raise
     coordinator.async_watch_dynamics(code)
     coordinator.async_watch(Read.ACCOUNT)
@@ -203,11 +207,8 @@ async def async_end_sessions(
     A session that ended meanwhile (bitHuman answers 404) counts as ended.
     """
     coordinator = entry.runtime_data.coordinator
-    sessions = coordinator.data.sessions
-    if sessions is None:
-        sessions = await entry.runtime_data.client.list_live_sessions(
-            coordinator.data.account.user_id
-        )
+    # Read now, not from the last poll: a session started since is billing too.
+    sessions = await coordinator.async_read_live_sessions()
     ended = 0
     try:
         for session in sessions.live_sessions_of(code):

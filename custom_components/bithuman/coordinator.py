@@ -33,18 +33,19 @@ from .api import (
 )
 from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
 from .repairs import async_sync_account_issues
-from .schedule import STEADY, Picture, Plan, PollSchedule, Read
+from .schedule import STEADY, WATCH, Picture, Plan, PollSchedule, Read
 
 if TYPE_CHECKING:
     from .livekit import GestureSender
     from .push import Push
 
-# Failures that concern every read of the account, not one endpoint.
-ACCOUNT_WIDE = (
+# Answers that concern every read of the account, not one endpoint. A
+# connection failure does too, unless another read of the same poll was
+# answered: then only that read failed.
+ACCOUNT_ANSWERS = (
     BithumanAuthenticationError,
     BithumanAccountSuspendedError,
     BithumanRateLimitError,
-    BithumanConnectionError,
 )
 # While rate limited, the last good data is shown for at most this long.
 RATE_LIMIT_GRACE = 180.0
@@ -129,6 +130,10 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         self._unreadable_records: frozenset[str] = frozenset()
         self._unreadable_dynamics: set[str] = set()
         self._last_success_at: float | None = None
+        # Paid dynamics work sent from here, by agent: until a read shows it
+        # running, this is what refuses a second, billed, request.
+        self._generations_requested: dict[str, float] = {}
+        self._live_sessions_read: asyncio.Task[RuntimeSessions] | None = None
         self.tracked = frozenset(
             subentry.data[CONF_AGENT_CODE]
             for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
@@ -155,6 +160,34 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         """Follow the agent's dynamics closely: work on them just started."""
         self.schedule.watch_dynamics(code, _now())
         self.hass.async_create_task(self.async_request_refresh())
+
+    async def async_read_live_sessions(self) -> RuntimeSessions:
+        """Read the live sessions now; callers at the same moment share the read."""
+        task = self._live_sessions_read
+        if task is None or task.done():
+            task = self._live_sessions_read = self.hass.async_create_task(
+                self.client.list_live_sessions(self._account.user_id),
+                "bithuman live sessions read",
+            )
+        return await asyncio.shield(task)
+
+    def dynamics_generation_pending(self, code: str) -> bool:
+        """Tell whether the agent's dynamics are being generated, or just asked to be."""
+        dynamics = self.data.dynamics.get(code)
+        if dynamics is not None and dynamics.in_motion:
+            return True
+        requested = self._generations_requested.get(code)
+        return requested is not None and _now() - requested < WATCH
+
+    @callback
+    def async_generation_requested(self, code: str) -> None:
+        """Note a dynamics generation about to be requested."""
+        self._generations_requested[code] = _now()
+
+    @callback
+    def async_generation_refused(self, code: str) -> None:
+        """BitHuman refused the generation: nothing runs, another may be asked."""
+        self._generations_requested.pop(code, None)
 
     @callback
     def async_agent_changed(self, code: str) -> None:
@@ -210,7 +243,9 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         dynamics = await self._async_read_dynamics(plan, previous, agents, deleted, now)
         sessions = previous.sessions if previous else None
         if Read.SESSIONS in plan.reads:
-            sessions = await self._async_read_sessions()
+            sessions = await self._async_read_sessions(
+                answered=bool(plan.reads & {Read.AGENTS, Read.ACCOUNT})
+            )
         return BithumanData(
             account=self._account,
             agents=agents,
@@ -240,7 +275,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 agents[code] = await self.client.get_agent(code)
             except BithumanAgentNotFoundError:
                 deleted.add(code)
-            except ACCOUNT_WIDE:
+            except ACCOUNT_ANSWERS:
                 raise
             except BithumanError as err:
                 LOGGER.debug("Cannot read bitHuman agent %s: %s", code, err)
@@ -277,12 +312,19 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
             *(self.client.get_dynamics(code) for code in codes),
             return_exceptions=True,
         )
+        # Out of reach on every read of this poll: bitHuman's problem, not
+        # these agents'.
+        answered = bool(plan.reads & {Read.AGENTS, Read.ACCOUNT}) or any(
+            not isinstance(result, BithumanConnectionError) for result in results
+        )
         for code, result in zip(codes, results, strict=True):
             if isinstance(result, Dynamics):
                 dynamics[code] = result
                 self._unreadable_dynamics.discard(code)
                 self.schedule.dynamics_read(code, now)
-            elif isinstance(result, ACCOUNT_WIDE):
+            elif isinstance(result, ACCOUNT_ANSWERS) or (
+                isinstance(result, BithumanConnectionError) and not answered
+            ):
                 raise result
             elif isinstance(result, BithumanError):
                 LOGGER.debug("Cannot read the dynamics of %s: %s", code, result)
@@ -292,12 +334,21 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 raise result
         return dynamics
 
-    async def _async_read_sessions(self) -> RuntimeSessions | None:
-        """Return the live sessions; None (their entities unavailable) on failure."""
+    async def _async_read_sessions(self, *, answered: bool) -> RuntimeSessions | None:
+        """Return the live sessions; None (their entities unavailable) on failure.
+
+        ``answered``: another read of this poll was answered, so bitHuman is
+        in reach and a connection failure concerns this read alone.
+        """
         try:
             return await self.client.list_live_sessions(self._account.user_id)
-        except ACCOUNT_WIDE:
+        except ACCOUNT_ANSWERS:
             raise
+        except BithumanConnectionError:
+            if not answered:
+                raise
+            LOGGER.debug("The live sessions read timed out or was cut off")
+            return None
         except BithumanError as err:
             LOGGER.debug("Cannot read the live sessions: %s", err)
             return None

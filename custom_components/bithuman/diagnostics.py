@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from yarl import URL
 
+from .api import Agent
 from .const import DOMAIN
 from .coordinator import BithumanConfigEntry, BithumanData
 
@@ -59,7 +60,11 @@ def _describe(value: Any) -> Any:
 
 
 def _private_removed(data: Any) -> Any:
-    """Describe every private field, at any depth."""
+    """Describe every private field and every link, at any depth.
+
+    Links are described wherever they are: bitHuman may add fields (gesture
+    results, model files) that hold links to the user's own face.
+    """
     if isinstance(data, dict):
         return {
             key: _describe(value) if key in TO_DESCRIBE else _private_removed(value)
@@ -67,7 +72,18 @@ def _private_removed(data: Any) -> Any:
         }
     if isinstance(data, list):
         return [_private_removed(item) for item in data]
+    if isinstance(data, str) and "://" in data:
+        return _describe(data)
     return data
+
+
+def _agent_record(agent: Agent) -> dict[str, Any]:
+    record = agent.model_dump(mode="json")
+    # The record's dynamics object may carry the gesture model's files and
+    # results: whether gestures are on and which fields are there is enough.
+    if isinstance(raw := record.get("dynamics"), dict):
+        record["dynamics"] = {"enabled": raw.get("enabled"), "fields": sorted(raw)}
+    return record
 
 
 def _agent(data: BithumanData, code: str) -> dict[str, Any]:
@@ -81,7 +97,7 @@ def _agent(data: BithumanData, code: str) -> dict[str, Any]:
             name: _describe(url) for name, url in dynamics_json["gestures"].items()
         }
     return {
-        "agent": agent.model_dump(mode="json") if agent else None,
+        "agent": _agent_record(agent) if agent else None,
         "dynamics": dynamics_json,
         "live_sessions": [session.model_dump(mode="json") for session in sessions],
         "unreadable": code in data.unreadable,

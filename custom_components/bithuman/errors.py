@@ -27,7 +27,7 @@ from .api import (
     BithumanValidationError,
 )
 from .const import DOMAIN, LOGGER
-from .repairs import async_raise_insufficient_credits
+from .repairs import async_raise_insufficient_credits, async_sync_account_issues
 from .schedule import Read
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def translate_error(
     """Return the translated error for a failed request, acting on it first.
 
     A rejected secret starts re-authentication; a refused payment raises the
-    out-of-credits repair and re-reads the balance.
+    out-of-credits repair and re-reads the balance; a suspended account raises
+    the top-up repair and is read again (its entities then say why).
     """
     hass = entry.runtime_data.coordinator.hass
     placeholders = {
@@ -82,6 +83,9 @@ def translate_error(
         entry.async_start_reauth(hass)
     elif isinstance(err, BithumanInsufficientCreditsError):
         async_raise_insufficient_credits(hass, entry, credits_needed or 0)
+        entry.runtime_data.coordinator.async_watch(Read.ACCOUNT)
+    elif isinstance(err, BithumanAccountSuspendedError):
+        async_sync_account_issues(hass, entry, suspended=True)
         entry.runtime_data.coordinator.async_watch(Read.ACCOUNT)
     if err.request_id:
         LOGGER.debug("bitHuman request %s failed: %s", err.request_id, err.message)

@@ -19,6 +19,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any, Final
 
+import aiohttp
 from aiohttp import web
 from homeassistant.components import cloud, webhook
 from homeassistant.core import HomeAssistant, callback
@@ -57,6 +58,7 @@ HEADER_DELIVERY: Final = "X-BitHuman-Delivery"
 NO_EXTERNAL_URL: Final = "no_external_url"
 NOT_HTTPS: Final = "external_url_not_https"
 REGISTRATION_FAILED: Final = "registration_failed"
+CLOUDHOOK_FAILED: Final = "cloudhook_failed"
 
 
 def webhook_description(entry_id: str) -> str:
@@ -85,7 +87,12 @@ class DeliveryCheck:
         expected = hmac.new(
             self._secret, f"{stamp}.".encode() + body, hashlib.sha256
         ).hexdigest()
-        if not (fresh and delivery and hmac.compare_digest(sent, expected)):
+        if not (
+            fresh
+            and delivery
+            and sent.isascii()
+            and hmac.compare_digest(sent, expected)
+        ):
             return False
         while self._seen and (
             len(self._seen) >= MAX_SEEN
@@ -122,6 +129,11 @@ class Push:
         except NoURLAvailableError:
             self._stop(NO_EXTERNAL_URL)
             return
+        except (cloud.CloudNotAvailable, aiohttp.ClientError, TimeoutError) as err:
+            LOGGER.debug("Home Assistant Cloud gave no cloudhook: %s", err)
+            self._stop(CLOUDHOOK_FAILED)
+            self._retry_later()
+            return
         if URL(url).scheme != "https":
             self._stop(NOT_HTTPS)
             return
@@ -131,9 +143,7 @@ class Push:
         except BithumanError as err:
             LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
             self._stop(REGISTRATION_FAILED)
-            self.entry.async_on_unload(
-                async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
-            )
+            self._retry_later()
             return
         self._check = DeliveryCheck(secret)
         self.problem = None
@@ -149,6 +159,11 @@ class Push:
             lambda: webhook.async_unregister(self.hass, webhook_id)
         )
         self.entry.runtime_data.coordinator.schedule.push_active = True
+
+    def _retry_later(self) -> None:
+        self.entry.async_on_unload(
+            async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
+        )
 
     @callback
     def _retry(self, _now: Any) -> None:
@@ -252,5 +267,6 @@ async def async_delete_webhook(
     if (
         webhook_id := entry.data.get(CONF_WEBHOOK_ID)
     ) and cloud.async_active_subscription(hass):
-        with contextlib.suppress(cloud.CloudNotAvailable):
+        # A webhook that used the external URL has no cloudhook (ValueError).
+        with contextlib.suppress(cloud.CloudNotAvailable, ValueError):
             await cloud.async_delete_cloudhook(hass, webhook_id)

@@ -5,6 +5,8 @@ Account-wide faults (outages, 429, 401, ...) are in test_faults.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from homeassistant.components.repairs import (
     DOMAIN as REPAIRS_DOMAIN,
     repairs_flow_manager,
@@ -141,15 +143,23 @@ async def test_a_404_alone_never_deletes(
     assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(Fault(status=500), id="500"),
+        pytest.param(Fault(drop=True), id="connection-cut"),
+    ],
+)
 async def test_one_agents_failing_dynamics_leave_the_others_alone(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: Simulator,
     advance: Advance,
+    failure: Fault,
 ) -> None:
-    """A 5xx on one agent's dynamics makes that agent unavailable, then it recovers."""
+    """One agent's dynamics read fails: that agent is unavailable, then recovers."""
     fault = simulator.add_fault(
-        Fault(path=f"/v1/dynamics/{KITCHEN}", method="GET", status=500)
+        replace(failure, path=f"/v1/dynamics/{KITCHEN}", method="GET")
     )
     await advance(3600)
     assert _states(hass, *AGENT_ENTITIES) == ["ready", STATE_UNAVAILABLE]
@@ -161,3 +171,22 @@ async def test_one_agents_failing_dynamics_leave_the_others_alone(
     simulator.remove_fault(fault)
     await advance(120)
     assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
+
+
+async def test_a_sessions_read_cut_off_leaves_the_agents_alone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """The agent list answered, the sessions read was cut: only Live goes."""
+    fault = simulator.add_fault(
+        Fault(path=f"/v2/{USER_ID}/runtime-sessions", method="GET", drop=True)
+    )
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
+    assert hass.states.get("binary_sensor.front_door_live").state == STATE_UNAVAILABLE
+    assert hass.states.get(ACCOUNT_ENTITY).state != STATE_UNAVAILABLE
+    simulator.remove_fault(fault)
+    await advance(120)
+    assert hass.states.get("binary_sensor.front_door_live").state == "on"

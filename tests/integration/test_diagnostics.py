@@ -50,9 +50,17 @@ async def test_diagnostics(
     text = json.dumps(diagnostics)
     for secret in (ACCOUNT_KEY, LIVEKIT_SECRET, EMAIL, USER_ID):
         assert secret not in text
+    # The tokens left refill on the simulator's real clock: only their tier.
+    assert set(diagnostics["coordinator"]["rate_limit_tokens"]) == {"read"}
     assert diagnostics == snapshot(
         exclude=props(
-            "created_at", "updated_at", "image_url", "url", "voice_id", "api_url"
+            "created_at",
+            "updated_at",
+            "image_url",
+            "url",
+            "voice_id",
+            "api_url",
+            "rate_limit_tokens",
         )
     )
 
@@ -97,3 +105,45 @@ async def test_device_diagnostics_hold_that_agent_alone(
     assert set(diagnostics["agents"]) == {FRONT_DOOR}
     assert "account" not in diagnostics
     assert KITCHEN not in json.dumps(diagnostics)
+
+
+async def test_links_in_fields_we_do_not_know_are_described_too(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Gesture results and model files in the agent's record: no link shows."""
+    face = "https://cdn.bithuman.example/users/u1/face_wave.mp4"
+    model = "s3://bithuman-models/u1/front_door.imx"
+    simulator.override_agent_fields(
+        FRONT_DOOR,
+        {
+            "dynamics": {
+                "enabled": True,
+                "batch_results": [{"action": "wave", "video_url": face}],
+                "talking": {"model_path": model, "hash": "ab12"},
+            },
+            "preview_clip": face,
+        },
+    )
+    await init_integration.runtime_data.coordinator.async_request_refresh()
+    await hass.async_block_till_done()
+
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+
+    text = json.dumps(diagnostics)
+    assert face not in text
+    assert model not in text
+    front_door = diagnostics["agents"][FRONT_DOOR]["agent"]
+    assert front_door["dynamics"] == {
+        "enabled": True,
+        "fields": ["batch_results", "enabled", "talking"],
+    }
+    assert front_door["preview_clip"] == {
+        "set": True,
+        "length": len(face),
+        "host": "cdn.bithuman.example",
+    }

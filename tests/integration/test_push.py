@@ -15,8 +15,10 @@ import logging
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.components import webhook
+from homeassistant.components import cloud, webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -256,6 +258,70 @@ async def test_cloudhook_deliveries(
     await hass.async_block_till_done()
     assert attempt.status_code == 200
     assert simulator.count("GET", "/v1/agents") == 1
+
+
+async def test_cloudhook_failing_never_blocks_setup(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+) -> None:
+    """Home Assistant Cloud disconnects mid-request: poll now, try again later."""
+    with (
+        patch(
+            "homeassistant.components.cloud.async_active_subscription",
+            return_value=True,
+        ),
+        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_get_or_create_cloudhook",
+            side_effect=cloud.CloudNotConnected,
+        ),
+    ):
+        entry = await setup_entry()
+        assert entry.state is ConfigEntryState.LOADED
+        assert hass.states.get("sensor.garage_status").state != "unavailable"
+        assert await _push(hass, hass_client, entry) == "cloudhook_failed"
+        assert simulator.webhooks == {}
+    with (
+        patch(
+            "homeassistant.components.cloud.async_active_subscription",
+            return_value=True,
+        ),
+        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_get_or_create_cloudhook",
+            return_value=CLOUDHOOK,
+        ),
+    ):
+        await advance(900)
+        await hass.async_block_till_done()
+    [registered] = simulator.webhooks.values()
+    assert registered.url == CLOUDHOOK
+    assert await _push(hass, hass_client, entry) == "active"
+
+
+async def test_a_signature_that_is_not_ascii_is_refused(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """A forged signature with non-ASCII text gets 401, not a server error."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    client = await hass_client()
+    response = await client.post(
+        f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}",
+        data=b'{"event": "ping"}',
+        headers={
+            "X-BitHuman-Signature": "sha256=\u00e9t\u00e9",
+            "X-BitHuman-Timestamp": str(int(dt_util.utcnow().timestamp())),
+            "X-BitHuman-Delivery": "d-1",
+        },
+    )
+    assert response.status == 401
 
 
 async def test_registration_failing_never_blocks_setup(

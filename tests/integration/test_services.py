@@ -8,6 +8,7 @@ key and placeholders. Gesture delivery over LiveKit is in test_livekit.py.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 import inspect
@@ -26,6 +27,7 @@ from homeassistant.const import (
     ATTR_DEVICE_ID,
     ATTR_ENTITY_ID,
     ATTR_LABEL_ID,
+    STATE_UNAVAILABLE,
 )
 from homeassistant.core import Context, HomeAssistant, ServiceResponse
 from homeassistant.exceptions import (
@@ -720,6 +722,24 @@ async def test_rejected_secret_starts_reauth(
 
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_suspension_seen_by_an_action_raises_the_top_up_repair(
+    hass: HomeAssistant, sim: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Suspended since the last poll: the action's answer raises the repair at once."""
+    sim.set_account_status(USER_ID, "suspended")
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await call(hass, "speak", {"message": "Hi"}, FRONT_DOOR_TARGET)
+    await hass.async_block_till_done()
+
+    assert exc_info.value.translation_key == "account_suspended"
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"account_suspended_{init_integration.entry_id}"
+    )
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert hass.states.get("sensor.front_door_status").state == STATE_UNAVAILABLE
 
 
 async def test_request_id_of_a_failure_is_logged(
@@ -1489,6 +1509,23 @@ async def test_generate_dynamics_while_generating_is_refused(
     assert sim.count("POST", "/v1/dynamics/generate") == 1
 
 
+async def test_generate_dynamics_twice_at_once_is_charged_once(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """Two automations asking at the same moment: one runs, one is refused."""
+    outcomes = await asyncio.gather(
+        call(hass, "generate_dynamics", {}, KITCHEN_TARGET),
+        call(hass, "generate_dynamics", {}, KITCHEN_TARGET),
+        return_exceptions=True,
+    )
+
+    refused = [o for o in outcomes if isinstance(o, ServiceValidationError)]
+    assert len(refused) == 1, outcomes
+    assert_error(refused[0], "dynamics_generating", {"agent": "Kitchen"})
+    assert [c.amount for c in sim.charges(USER_ID)] == [250]
+    assert sim.count("POST", "/v1/dynamics/generate") == 1
+
+
 async def test_generate_dynamics_for_a_failed_agent_is_refused(
     hass: HomeAssistant, simulator: Simulator, account: str, set_up: SetUp
 ) -> None:
@@ -1703,9 +1740,17 @@ async def test_end_session_without_live_session_ends_none(
 async def test_end_session_counts_a_session_that_ended_meanwhile(
     hass: HomeAssistant, sim: Simulator
 ) -> None:
-    """A session gone since the last read (terminate answers 404) counts as ended."""
+    """A session gone between the read and terminate (a 404) counts as ended."""
     [session] = sim.sessions(USER_ID, live=True)
-    sim.end_session(session.id)
+    sim.add_fault(
+        Fault(
+            path=f"/v2/*/runtime-sessions/{session.id}/terminate",
+            status=404,
+            code="NOT_FOUND",
+            message=f"Session not found: {session.id}",
+            times=1,
+        )
+    )
 
     response = await call(
         hass, "end_session", {}, FRONT_DOOR_TARGET, return_response=True
@@ -1713,6 +1758,38 @@ async def test_end_session_counts_a_session_that_ended_meanwhile(
 
     assert response == {"agents": {FRONT_DOOR: {"ended": 1}}}
     assert terminated(sim) == [session.id]
+
+
+async def test_end_session_ends_a_session_started_since_the_last_read(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """The action reads the sessions itself: one started a moment ago bills too."""
+    sim.set_live_rooms(KITCHEN, ["kitchen"])
+    [session] = [s for s in sim.sessions(USER_ID, live=True) if s.agent_code == KITCHEN]
+
+    response = await call(hass, "end_session", {}, KITCHEN_TARGET, return_response=True)
+
+    assert response == {"agents": {KITCHEN: {"ended": 1}}}
+    assert terminated(sim) == [session.id]
+    assert sim.agent(KITCHEN).live_rooms == []
+
+
+async def test_end_session_for_several_agents_reads_the_sessions_once(
+    hass: HomeAssistant, sim: Simulator
+) -> None:
+    """One bulk read serves every targeted agent."""
+    sim.clear_requests()
+
+    response = await call(
+        hass,
+        "end_session",
+        {},
+        BOTH_TARGET,
+        return_response=True,
+    )
+
+    assert response == {"agents": {FRONT_DOOR: {"ended": 1}, KITCHEN: {"ended": 0}}}
+    assert sim.count("GET", f"/v2/{USER_ID}/runtime-sessions") == 1
 
 
 async def test_end_session_retries_a_server_error(
@@ -1786,7 +1863,8 @@ async def test_end_session_failing_midway_still_rereads_the_sessions(
 
     assert exc_info.value.translation_key == "request_rejected"
     assert simulator.agent(FRONT_DOOR).live_rooms == [sessions[-1].room_name]
-    assert simulator.count("GET", f"/v2/{USER_ID}/runtime-sessions") == 1
+    # The action's own read, then the re-read that shows what is still live.
+    assert simulator.count("GET", f"/v2/{USER_ID}/runtime-sessions") == 2
 
 
 async def test_end_session_reads_the_sessions_when_none_are_known(
