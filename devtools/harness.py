@@ -58,6 +58,9 @@ def run_sync[T](coroutine: Coroutine[Any, Any, T]) -> T:
             return loop.run_until_complete(coroutine)
         finally:
             loop.run_until_complete(loop.shutdown_asyncgens())
+            # Joins the loop's executor threads (name lookups), as asyncio.run
+            # does: none outlives the call.
+            loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
 
     try:

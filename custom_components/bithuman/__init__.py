@@ -118,7 +118,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
     )
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data.push = Push(hass, entry)
-    await entry.runtime_data.push.async_start()
+    await entry.runtime_data.push.async_setup()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True

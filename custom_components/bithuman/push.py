@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 import aiohttp
 from aiohttp import web
 from homeassistant.components import cloud, webhook
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.network import NoURLAvailableError
@@ -116,6 +117,25 @@ class Push:
         self._check: DeliveryCheck | None = None
         self._warned_at = -WARN_EVERY
 
+    async def async_setup(self) -> None:
+        """Register the webhook now, and again when Home Assistant Cloud connects."""
+        await self.async_start()
+        if cloud.async_active_subscription(self.hass):
+            self.entry.async_on_unload(
+                cloud.async_listen_connection_change(
+                    self.hass, self._async_cloud_changed
+                )
+            )
+
+    async def _async_cloud_changed(self, state: cloud.CloudConnectionState) -> None:
+        # Polling for want of a URL until now: the cloudhook is one.
+        if (
+            state is cloud.CloudConnectionState.CLOUD_CONNECTED
+            and self.entry.state is ConfigEntryState.LOADED
+            and not self.active
+        ):
+            await self.async_start()
+
     @property
     def active(self) -> bool:
         """Return whether bitHuman pushes to this entry."""
@@ -144,6 +164,10 @@ class Push:
             LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
             self._stop(REGISTRATION_FAILED)
             self._retry_later()
+            return
+        if secret is None:
+            # A new webhook was written to the loaded entry: its update
+            # listener reloads it, and that setup starts push with it.
             return
         self._check = DeliveryCheck(secret)
         self.problem = None
@@ -183,8 +207,13 @@ class Push:
             return await cloud.async_get_or_create_cloudhook(self.hass, webhook_id)
         return webhook.async_generate_url(self.hass, webhook_id, allow_internal=False)
 
-    async def _async_register_remote(self, client: BithumanClient, url: str) -> str:
+    async def _async_register_remote(
+        self, client: BithumanClient, url: str
+    ) -> str | None:
         """Return the signing secret of this entry's webhook at url, creating it if needed.
+
+        None when the webhook was created while the entry was loaded: writing
+        it to the entry reloads the entry.
 
         Webhooks of this entry found on bitHuman that are not the one in use
         (an earlier URL, a registration whose answer was lost) are deleted.
@@ -200,12 +229,17 @@ class Push:
             ),
             None,
         )
+        # Without its secret our hook's deliveries cannot be checked: replace it.
+        kept = current if data.get(CONF_WEBHOOK_SECRET) else None
         for hook in remote:
-            if hook.description == description and hook is not current:
+            if hook is not kept and (
+                hook.description == description or hook is current
+            ):
                 await client.delete_webhook(hook.id)
-        if current is not None and data.get(CONF_WEBHOOK_SECRET):
+        if kept is not None:
             return str(data[CONF_WEBHOOK_SECRET])
         created = await client.create_webhook(url, description=description)
+        loaded = self.entry.state is ConfigEntryState.LOADED
         self.hass.config_entries.async_update_entry(
             self.entry,
             data={
@@ -215,7 +249,7 @@ class Push:
                 CONF_WEBHOOK_URL: url,
             },
         )
-        return created.secret
+        return None if loaded else created.secret
 
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request

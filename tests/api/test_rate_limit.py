@@ -113,6 +113,25 @@ def test_the_bucket_refills_at_the_limit_per_minute() -> None:
     assert tracker.take(Tier.READ) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(
+    ("reset_in", "wait"),
+    [
+        pytest.param(59.5, 0.5, id="half-a-token-left"),
+        pytest.param(60.0, 1.0, id="just-emptied"),
+        # Disagrees with Remaining (another clock): Remaining decides.
+        pytest.param(30.0, 1.0, id="clock-skew"),
+    ],
+)
+def test_reset_tells_the_fraction_of_a_token_left(reset_in: float, wait: float) -> None:
+    """Remaining says 0 whole tokens; Reset says how close the next one is."""
+    wall = 1_800_000_000.0
+    tracker = RateLimitTracker(clock=ManualClock(), wall_clock=lambda: wall)
+    tracker.observe(
+        Tier.READ, {**bucket("60", "0"), "X-RateLimit-Reset": str(wall + reset_in)}
+    )
+    assert tracker.take(Tier.READ) == pytest.approx(wait)
+
+
 def test_the_wait_never_exceeds_the_cap() -> None:
     tracker = RateLimitTracker(clock=ManualClock())
     tracker.observe(Tier.GENERATE, bucket("1", "0"))

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient
 from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 import pytest
@@ -302,6 +303,43 @@ async def test_cloudhook_failing_never_blocks_setup(
     assert await _push(hass, hass_client, entry) == "active"
 
 
+async def test_cloud_connecting_after_setup_brings_push(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """Subscribed but not yet connected at setup: push starts once it connects."""
+    connected = False
+    with (
+        patch(
+            "homeassistant.components.cloud.async_active_subscription",
+            return_value=True,
+        ),
+        patch(
+            "homeassistant.components.cloud.async_is_connected",
+            side_effect=lambda _hass: connected,
+        ),
+        patch(
+            "homeassistant.components.cloud.async_get_or_create_cloudhook",
+            return_value=CLOUDHOOK,
+        ),
+    ):
+        entry = await setup_entry()
+        assert await _push(hass, hass_client, entry) == "no_external_url"
+        connected = True
+        # What Home Assistant Cloud sends when it connects.
+        async_dispatcher_send(
+            hass,
+            cloud.SIGNAL_CLOUD_CONNECTION_STATE,
+            cloud.CloudConnectionState.CLOUD_CONNECTED,
+        )
+        await hass.async_block_till_done()
+    [registered] = simulator.webhooks.values()
+    assert registered.url == CLOUDHOOK
+    assert await _push(hass, hass_client, entry) == "active"
+
+
 async def test_a_signature_that_is_not_ascii_is_refused(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -342,6 +380,29 @@ async def test_registration_failing_never_blocks_setup(
     await hass.async_block_till_done()
     assert len(simulator.webhooks) == 1
     assert await _push(hass, hass_client, entry) == "active"
+
+
+async def test_our_webhook_without_its_secret_is_replaced_not_left_behind(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """The entry lost the signing secret: the old hook goes, a new one comes."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    [old] = simulator.webhooks.values()
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass.config_entries.async_update_entry(
+        entry,
+        data={k: v for k, v in entry.data.items() if k != CONF_WEBHOOK_SECRET},
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    [new] = simulator.webhooks.values()
+    assert new.id != old.id
+    assert entry.data[CONF_WEBHOOK_REMOTE_ID] == new.id
+    assert entry.data[CONF_WEBHOOK_SECRET]
 
 
 async def test_stale_webhooks_deleted_and_removal_cleans_up(

@@ -1,8 +1,10 @@
 """Slow down before bitHuman's rate limiter answers 429, not after.
 
-Metered answers carry ``X-RateLimit-Limit`` (the bucket size, per minute) and
-``X-RateLimit-Remaining``; the bucket refills continuously at the limit per
-minute (rate-limits.md). The client keeps the last figures per cost tier,
+Metered answers carry ``X-RateLimit-Limit`` (the bucket size, per minute),
+``X-RateLimit-Remaining`` (whole tokens) and ``X-RateLimit-Reset`` (when the
+bucket is full again); the bucket refills continuously at the limit per
+minute (rate-limits.md), so Reset tells the fraction of a token Remaining
+rounds away. The client keeps the last figures per cost tier,
 counts its own requests against them, and waits for a token when the bucket
 is empty. Answers without the headers change nothing: the client then relies
 on the 429 and its backoff.
@@ -15,7 +17,7 @@ from enum import StrEnum
 import time
 from typing import TYPE_CHECKING, Final
 
-from .const import HEADER_RATE_LIMIT, HEADER_RATE_REMAINING
+from .const import HEADER_RATE_LIMIT, HEADER_RATE_REMAINING, HEADER_RATE_RESET
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -60,9 +62,14 @@ class _Bucket:
 class RateLimitTracker:
     """The last known state of each tier's bucket."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        """Start knowing nothing."""
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Start knowing nothing (``wall_clock`` reads Reset's Unix times)."""
         self._clock = clock
+        self._wall_clock = wall_clock
         self._buckets: dict[Tier, _Bucket] = {}
 
     def take(self, tier: Tier) -> float:
@@ -83,7 +90,14 @@ class RateLimitTracker:
         remaining = _number(headers, HEADER_RATE_REMAINING)
         if limit is None or remaining is None or limit <= 0:
             return
-        self._buckets[tier] = _Bucket(limit, max(remaining, 0.0), self._clock())
+        tokens = max(remaining, 0.0)
+        if (reset := _number(headers, HEADER_RATE_RESET)) is not None:
+            until_full = max(reset - self._wall_clock(), 0.0)
+            exact = limit - until_full * limit / 60.0
+            # Trusted only where it agrees with Remaining (clocks may differ).
+            if tokens <= exact < tokens + 1.0:
+                tokens = exact
+        self._buckets[tier] = _Bucket(limit, tokens, self._clock())
 
     def snapshot(self) -> dict[str, float]:
         """Return the tokens each known tier has left now (for diagnostics)."""
