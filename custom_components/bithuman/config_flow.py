@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import (
@@ -28,9 +27,7 @@ from yarl import URL
 from .api import (
     Account,
     Agent,
-    BithumanAccountSuspendedError,
     BithumanAuthenticationError,
-    BithumanError,
 )
 from .const import (
     API_KEYS_URL,
@@ -43,14 +40,13 @@ from .const import (
     LIBRARY_URL,
     SUBENTRY_TYPE_AGENT,
 )
-from .flow_helpers import agent_options, agent_subentry, flow_client
+from .flow_helpers import agent_options, agent_subentry, flow_client, request_error
 from .options_flow import BithumanOptionsFlow
 from .subentry_flow import AgentSubentryFlowHandler
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_LOGGER = logging.getLogger(__name__)
 
 API_URL_SCHEMES: Final = frozenset({"http", "https"})
 PASSWORD_SELECTOR: Final = TextSelector(
@@ -132,15 +128,10 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
                 raise BithumanAuthenticationError  # noqa: TRY301
             if list_agents:
                 self._agents = list((await client.list_agents()).agents.values())
-        except BithumanAccountSuspendedError:
-            errors["base"] = "account_suspended"
         except BithumanAuthenticationError:
             errors[CONF_API_SECRET] = "invalid_auth"
-        except BithumanError:
-            errors["base"] = "cannot_connect"
-        except Exception:
-            _LOGGER.exception("Unexpected error while checking the bitHuman account")
-            errors["base"] = "unknown"
+        except Exception as err:  # noqa: BLE001 - sorted out by request_error
+            errors["base"] = request_error(err, "checking the bitHuman account")
         else:
             return account
         return None
@@ -177,8 +168,10 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         changed = any(
             entry.data.get(key) != value for key, value in data_updates.items()
         )
+        # Read before the update: the listener's reload starts at once.
+        loaded = entry.state is ConfigEntryState.LOADED
         result = self.async_update_and_abort(entry, data_updates=data_updates)
-        if not changed or entry.state is not ConfigEntryState.LOADED:
+        if not (changed and loaded):
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from homeassistant.config_entries import ConfigSubentryData
@@ -9,8 +10,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import SelectOptionDict
 
-from .api import Agent, BithumanClient, RetryPolicy
+from .api import (
+    Agent,
+    BithumanAccountSuspendedError,
+    BithumanClient,
+    BithumanError,
+    RetryPolicy,
+)
 from .const import CONF_AGENT_CODE, SUBENTRY_TYPE_AGENT
+
+_LOGGER = logging.getLogger(__name__)
 
 # Someone is waiting on the form: no retries, an answer within seconds.
 FLOW_REQUEST_TIMEOUT: Final = 10.0
@@ -47,3 +56,17 @@ def agent_subentry(agent: Agent) -> ConfigSubentryData:
         title=agent.name or agent.code,
         unique_id=agent.code,
     )
+
+
+def request_error(err: Exception, doing: str) -> str:
+    """Return the form's base error for a request that failed while ``doing``.
+
+    A rejected secret is each form's own to handle (a field error, or reauth).
+    An unexpected error is logged with its traceback.
+    """
+    if isinstance(err, BithumanAccountSuspendedError):
+        return "account_suspended"
+    if isinstance(err, BithumanError):
+        return "cannot_connect"
+    _LOGGER.error("Unexpected error while %s", doing, exc_info=err)
+    return "unknown"

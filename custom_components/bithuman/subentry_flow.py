@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
@@ -15,11 +14,9 @@ import voluptuous as vol
 
 from .api import (
     Agent,
-    BithumanAccountSuspendedError,
     BithumanAgentNotFoundError,
     BithumanAuthenticationError,
     BithumanClient,
-    BithumanError,
     BithumanValidationError,
 )
 from .const import (
@@ -30,9 +27,7 @@ from .const import (
     LIBRARY_URL,
     SUBENTRY_TYPE_AGENT,
 )
-from .flow_helpers import agent_options, agent_subentry, flow_client
-
-_LOGGER = logging.getLogger(__name__)
+from .flow_helpers import agent_options, agent_subentry, flow_client, request_error
 
 
 class AgentSubentryFlowHandler(ConfigSubentryFlow):
@@ -73,14 +68,9 @@ class AgentSubentryFlowHandler(ConfigSubentryFlow):
                 listing = await self._client().list_agents()
             except BithumanAuthenticationError:
                 return self._abort_reauth()
-            except BithumanAccountSuspendedError:
-                errors["base"] = "account_suspended"
-            except BithumanError:
+            except Exception as err:  # noqa: BLE001 - sorted out by request_error
                 # The list is a convenience: a code can still be typed in.
-                errors["base"] = "cannot_connect"
-            except Exception:
-                _LOGGER.exception("Unexpected error while listing bitHuman agents")
-                errors["base"] = "unknown"
+                errors["base"] = request_error(err, "listing bitHuman agents")
             else:
                 self._available = {
                     code: agent
@@ -100,13 +90,8 @@ class AgentSubentryFlowHandler(ConfigSubentryFlow):
                     errors[CONF_AGENT_CODE] = "agent_not_found"
                 except BithumanAuthenticationError:
                     return self._abort_reauth()
-                except BithumanAccountSuspendedError:
-                    errors["base"] = "account_suspended"
-                except BithumanError:
-                    errors["base"] = "cannot_connect"
-                except Exception:
-                    _LOGGER.exception("Unexpected error while reading a bitHuman agent")
-                    errors["base"] = "unknown"
+                except Exception as err:  # noqa: BLE001 - sorted out by request_error
+                    errors["base"] = request_error(err, "reading a bitHuman agent")
             elif agent is None:
                 errors[CONF_AGENT_CODE] = "agent_not_found"
             if agent is not None:

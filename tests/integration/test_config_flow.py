@@ -944,6 +944,7 @@ async def test_reconfigure_reloads_the_loaded_entry_with_the_new_secret(
     before = init_integration.runtime_data
     simulator.add_secret(USER_ID, NEW_SECRET)
     simulator.revoke_secret(ACCOUNT_KEY)
+    simulator.clear_requests()
 
     result = await submit(
         hass,
@@ -953,6 +954,8 @@ async def test_reconfigure_reloads_the_loaded_entry_with_the_new_secret(
     await hass.async_block_till_done()
 
     assert_abort(result, "reconfigure_successful")
+    # The form's check of the account, then one setup: reloaded once, not twice.
+    assert simulator.count("GET", "/v1/me") == 2
     # Set up again, and the old secret is revoked: the new one is in use.
     assert init_integration.runtime_data is not before
     assert init_integration.state is ConfigEntryState.LOADED
