@@ -214,6 +214,17 @@ def _file_name(request: pytest.FixtureRequest, label: str) -> Path:
     return SCREENSHOTS / f"{name}.png"
 
 
+def write_screenshot(page: Page, path: Path, **options: Any) -> Path:
+    """Save a screenshot of the page at path, written here, not by Playwright.
+
+    Playwright writes a `path=` screenshot from its event loop's executor,
+    whose thread outlives the test; Home Assistant's test plugin fails any
+    test that leaves a thread behind.
+    """
+    path.write_bytes(page.screenshot(**options))
+    return path
+
+
 def _new_page(
     browser: Browser,
     ha_instance: HaInstance,
@@ -238,7 +249,7 @@ def _close_pages(pages: list[tuple[str, Page]], request: pytest.FixtureRequest) 
     for label, page in pages:
         try:
             if call is not None and call.failed:
-                page.screenshot(path=_file_name(request, label), full_page=True)
+                write_screenshot(page, _file_name(request, label), full_page=True)
         finally:
             page.context.close()
 
@@ -328,9 +339,7 @@ def save_screenshot(request: pytest.FixtureRequest) -> SaveScreenshot:
     """Return a function that saves any page as test-output/screenshots/<test>-<label>.png."""
 
     def save(page: Page, label: str) -> Path:
-        path = _file_name(request, label)
-        page.screenshot(path=path, full_page=True)
-        return path
+        return write_screenshot(page, _file_name(request, label), full_page=True)
 
     return save
 
@@ -340,9 +349,7 @@ def screenshot(ha_page: Page, request: pytest.FixtureRequest) -> Callable[[str],
     """Return a function that saves the page as test-output/screenshots/<test>-<label>.png."""
 
     def save(label: str) -> Path:
-        path = _file_name(request, label)
-        ha_page.screenshot(path=path, full_page=True)
-        return path
+        return write_screenshot(ha_page, _file_name(request, label), full_page=True)
 
     return save
 
