@@ -27,6 +27,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 from yarl import URL
 
 from .api import BithumanClient, BithumanError
@@ -60,6 +61,9 @@ NO_EXTERNAL_URL: Final = "no_external_url"
 NOT_HTTPS: Final = "external_url_not_https"
 REGISTRATION_FAILED: Final = "registration_failed"
 CLOUDHOOK_FAILED: Final = "cloudhook_failed"
+SEEN_DELIVERIES: HassKey[dict[str, OrderedDict[str, float]]] = HassKey(
+    f"{DOMAIN}_seen_deliveries"
+)
 
 
 def webhook_description(entry_id: str) -> str:
@@ -70,10 +74,10 @@ def webhook_description(entry_id: str) -> str:
 class DeliveryCheck:
     """Accept each signed, fresh delivery once."""
 
-    def __init__(self, secret: str) -> None:
-        """Check deliveries against the webhook's signing secret."""
+    def __init__(self, secret: str, seen: OrderedDict[str, float]) -> None:
+        """Check deliveries against the signing secret; ``seen``: ids accepted so far."""
         self._secret = secret.encode()
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen = seen
 
     def accept(self, headers: Any, body: bytes) -> bool:
         """Return whether the delivery is authentic, fresh and new."""
@@ -169,7 +173,11 @@ class Push:
             # A new webhook was written to the loaded entry: its update
             # listener reloads it, and that setup starts push with it.
             return
-        self._check = DeliveryCheck(secret)
+        # Kept across reloads of the entry: a replay right after one is refused.
+        seen = self.hass.data.setdefault(SEEN_DELIVERIES, {})
+        self._check = DeliveryCheck(
+            secret, seen.setdefault(self.entry.entry_id, OrderedDict())
+        )
         self.problem = None
         webhook.async_register(
             self.hass,
@@ -291,6 +299,7 @@ async def async_delete_webhook(
     hass: HomeAssistant, entry: BithumanConfigEntry, client: BithumanClient
 ) -> None:
     """Delete the entry's webhook on bitHuman and its cloudhook (entry removed)."""
+    hass.data.get(SEEN_DELIVERIES, {}).pop(entry.entry_id, None)
     if remote_id := entry.data.get(CONF_WEBHOOK_REMOTE_ID):
         try:
             await client.delete_webhook(remote_id)

@@ -219,6 +219,28 @@ async def test_a_replayed_delivery_is_refused(
     assert simulator.count("GET", "/v1/agents") == 0
 
 
+async def test_a_delivery_replayed_after_a_reload_is_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup_entry: Setup,
+    deliver_to_hass: None,
+) -> None:
+    """Reloading the entry does not forget which deliveries came already."""
+    hass.config.external_url = EXTERNAL
+    entry = await setup_entry()
+    await simulator.send_webhook_event(GARAGE, "agent.ready")
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.clear_requests()
+
+    replay = await simulator.replay_webhook()
+    await hass.async_block_till_done()
+
+    assert replay.status_code == 401
+    assert simulator.count("GET", "/v1/agents") == 0
+
+
 async def test_cloudhook_deliveries(
     hass: HomeAssistant,
     simulator: Simulator,
