@@ -35,13 +35,7 @@ from custom_components.bithuman.api import BithumanClient
 from custom_components.bithuman.const import DOMAIN
 from custom_components.bithuman.embed import fingerprint
 
-from .harness import (
-    add_account,
-    add_ready_agents,
-    agent_code,
-    make_entry,
-    prepare_and_setup,
-)
+from .harness import set_up_one_agent
 from .results import RESULTS
 from .timing import LoopLag, PerfClock, Timings, alternate, debug_mode, median
 
@@ -66,12 +60,8 @@ async def test_card_start_server_side(
     hass_admin_user: Any,
 ) -> None:
     """Median time to the embed URL: websocket command against the bare mint."""
-    add_account(simulator)
     simulator.settings.embed_starts_sessions = False
-    add_ready_agents(simulator, 1)
-    code = agent_code(0)
-    entry = make_entry(simulator_url, {code: "Agent 0"})
-    await prepare_and_setup(hass, entry)
+    code, entry = await set_up_one_agent(hass, simulator, simulator_url)
     client: BithumanClient = entry.runtime_data.client
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, code), entry.entry_id

@@ -25,13 +25,7 @@ from bithuman_simulator import Simulator
 from custom_components.bithuman.api import BithumanClient
 from custom_components.bithuman.const import DOMAIN
 
-from .harness import (
-    add_account,
-    add_ready_agents,
-    agent_code,
-    make_entry,
-    prepare_and_setup,
-)
+from .harness import set_up_one_agent
 from .results import RESULTS
 from .timing import LoopLag, PerfClock, alternate, debug_mode, median, percentile
 
@@ -52,11 +46,9 @@ async def test_action_overhead(
     hass: HomeAssistant, simulator: Simulator, simulator_url: str
 ) -> None:
     """Median and p95 of both paths, and their ratio."""
-    add_account(simulator)
-    add_ready_agents(simulator, 1, live_rooms=["hall"])
-    code = agent_code(0)
-    entry = make_entry(simulator_url, {code: "Agent 0"})
-    await prepare_and_setup(hass, entry)
+    code, entry = await set_up_one_agent(
+        hass, simulator, simulator_url, live_rooms=["hall"]
+    )
     client: BithumanClient = entry.runtime_data.client
 
     async def through_home_assistant() -> None:

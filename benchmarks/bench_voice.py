@@ -25,14 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator 
 from bithuman_simulator import Simulator
 from custom_components.bithuman.api import BithumanClient
 
-from .harness import (
-    add_account,
-    add_ready_agents,
-    agent_code,
-    entity_of,
-    make_entry,
-    prepare_and_setup,
-)
+from .harness import entity_of, set_up_one_agent
 from .results import RESULTS
 from .timing import LoopLag, PerfClock, Timings, alternate, debug_mode, median
 
@@ -70,11 +63,9 @@ async def test_announce_overhead(
     hass: HomeAssistant, simulator: Simulator, simulator_url: str
 ) -> None:
     """`assist_satellite.announce` -> the speak request, against bare `speak()`."""
-    add_account(simulator)
-    add_ready_agents(simulator, 1, live_rooms=["hall"])
-    code = agent_code(0)
-    entry = make_entry(simulator_url, {code: "Agent 0"})
-    await prepare_and_setup(hass, entry)
+    code, entry = await set_up_one_agent(
+        hass, simulator, simulator_url, live_rooms=["hall"]
+    )
     if (state := hass.states.get(SATELLITE)) is None or state.state != "idle":
         raise RuntimeError(f"the satellite is not ready: {state}")
     client: BithumanClient = entry.runtime_data.client
@@ -129,10 +120,7 @@ async def test_tts_overhead(
     length: str,
 ) -> None:
     """Audio bytes through the TTS proxy URL, against a bare `POST /v1/tts`."""
-    add_account(simulator)
-    add_ready_agents(simulator, 1)
-    entry = make_entry(simulator_url, {agent_code(0): "Agent 0"})
-    await prepare_and_setup(hass, entry)
+    _, entry = await set_up_one_agent(hass, simulator, simulator_url)
     engine = entity_of(hass, entry, "tts")
     client: BithumanClient = entry.runtime_data.client
     http = await hass_client()

@@ -109,6 +109,21 @@ async def prepare_and_setup(hass: HomeAssistant, entry: MockConfigEntry) -> None
     await setup_entry(hass, entry)
 
 
+async def set_up_one_agent(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    url: str,
+    *,
+    live_rooms: Sequence[str] = (),
+) -> tuple[str, MockConfigEntry]:
+    """Set up an entry with one ready agent; return its code and the entry."""
+    add_account(simulator)
+    agents = add_ready_agents(simulator, 1, live_rooms=live_rooms)
+    entry = make_entry(url, agents)
+    await prepare_and_setup(hass, entry)
+    return agent_code(0), entry
+
+
 def entity_count(hass: HomeAssistant, entry: MockConfigEntry) -> int:
     """Count the entry's entities that have a state."""
     registry = er.async_get(hass)

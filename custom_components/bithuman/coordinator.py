@@ -61,6 +61,11 @@ def read_failure(err: BithumanError) -> tuple[str, dict[str, str]]:
     return "update_unreadable", request_id
 
 
+def _answered_first(plan: Plan) -> bool:
+    """Tell whether the poll read the account or agent list before the rest."""
+    return bool(plan.reads & {Read.AGENTS, Read.ACCOUNT})
+
+
 def _now() -> float:
     return dt_util.utcnow().timestamp()
 
@@ -243,9 +248,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         dynamics = await self._async_read_dynamics(plan, previous, agents, deleted, now)
         sessions = previous.sessions if previous else None
         if Read.SESSIONS in plan.reads:
-            sessions = await self._async_read_sessions(
-                answered=bool(plan.reads & {Read.AGENTS, Read.ACCOUNT})
-            )
+            sessions = await self._async_read_sessions(answered=_answered_first(plan))
         return BithumanData(
             account=self._account,
             agents=agents,
@@ -314,7 +317,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         )
         # Out of reach on every read of this poll: bitHuman's problem, not
         # these agents'.
-        answered = bool(plan.reads & {Read.AGENTS, Read.ACCOUNT}) or any(
+        answered = _answered_first(plan) or any(
             not isinstance(result, BithumanConnectionError) for result in results
         )
         for code, result in zip(codes, results, strict=True):
@@ -344,12 +347,9 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
             return await self.client.list_live_sessions(self._account.user_id)
         except ACCOUNT_ANSWERS:
             raise
-        except BithumanConnectionError:
-            if not answered:
-                raise
-            LOGGER.debug("The live sessions read timed out or was cut off")
-            return None
         except BithumanError as err:
+            if isinstance(err, BithumanConnectionError) and not answered:
+                raise
             LOGGER.debug("Cannot read the live sessions: %s", err)
             return None
 

@@ -9,9 +9,11 @@ as the `MockRequest` the cloud client builds.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 import json
 import logging
+from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
@@ -44,6 +46,32 @@ CLOUDHOOK = "https://hooks.nabu.casa/ZXhhbXBsZQ"
 GARAGE = "A30000001"
 
 type Setup = Callable[[], Awaitable[MockConfigEntry]]
+
+
+@contextmanager
+def cloud_subscription(
+    *,
+    connected: Callable[[], bool] = lambda: True,
+    cloudhook: str | type[Exception] = CLOUDHOOK,
+) -> Iterator[None]:
+    """Stand in for a Home Assistant Cloud subscription (none can exist here)."""
+    answer: dict[str, Any] = (
+        {"return_value": cloudhook}
+        if isinstance(cloudhook, str)
+        else {"side_effect": cloudhook}
+    )
+    with (
+        patch(
+            "homeassistant.components.cloud.async_active_subscription",
+            return_value=True,
+        ),
+        patch(
+            "homeassistant.components.cloud.async_is_connected",
+            side_effect=lambda _hass: connected(),
+        ),
+        patch("homeassistant.components.cloud.async_get_or_create_cloudhook", **answer),
+    ):
+        yield
 
 
 @pytest.fixture
@@ -247,17 +275,7 @@ async def test_cloudhook_deliveries(
     setup_entry: Setup,
 ) -> None:
     """With Home Assistant Cloud the cloudhook is registered, and its mock request read."""
-    with (
-        patch(
-            "homeassistant.components.cloud.async_active_subscription",
-            return_value=True,
-        ),
-        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
-        patch(
-            "homeassistant.components.cloud.async_get_or_create_cloudhook",
-            return_value=CLOUDHOOK,
-        ),
-    ):
+    with cloud_subscription():
         entry = await setup_entry()
     [registered] = simulator.webhooks.values()
     assert registered.url == CLOUDHOOK
@@ -291,33 +309,13 @@ async def test_cloudhook_failing_never_blocks_setup(
     advance: Advance,
 ) -> None:
     """Home Assistant Cloud disconnects mid-request: poll now, try again later."""
-    with (
-        patch(
-            "homeassistant.components.cloud.async_active_subscription",
-            return_value=True,
-        ),
-        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
-        patch(
-            "homeassistant.components.cloud.async_get_or_create_cloudhook",
-            side_effect=cloud.CloudNotConnected,
-        ),
-    ):
+    with cloud_subscription(cloudhook=cloud.CloudNotConnected):
         entry = await setup_entry()
         assert entry.state is ConfigEntryState.LOADED
         assert hass.states.get("sensor.garage_status").state != "unavailable"
         assert await _push(hass, hass_client, entry) == "cloudhook_failed"
         assert simulator.webhooks == {}
-    with (
-        patch(
-            "homeassistant.components.cloud.async_active_subscription",
-            return_value=True,
-        ),
-        patch("homeassistant.components.cloud.async_is_connected", return_value=True),
-        patch(
-            "homeassistant.components.cloud.async_get_or_create_cloudhook",
-            return_value=CLOUDHOOK,
-        ),
-    ):
+    with cloud_subscription():
         await advance(900)
         await hass.async_block_till_done()
     [registered] = simulator.webhooks.values()
@@ -333,20 +331,7 @@ async def test_cloud_connecting_after_setup_brings_push(
 ) -> None:
     """Subscribed but not yet connected at setup: push starts once it connects."""
     connected = False
-    with (
-        patch(
-            "homeassistant.components.cloud.async_active_subscription",
-            return_value=True,
-        ),
-        patch(
-            "homeassistant.components.cloud.async_is_connected",
-            side_effect=lambda _hass: connected,
-        ),
-        patch(
-            "homeassistant.components.cloud.async_get_or_create_cloudhook",
-            return_value=CLOUDHOOK,
-        ),
-    ):
+    with cloud_subscription(connected=lambda: connected):
         entry = await setup_entry()
         assert await _push(hass, hass_client, entry) == "no_external_url"
         connected = True
