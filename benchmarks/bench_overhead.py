@@ -27,7 +27,7 @@ from custom_components.bithuman.const import DOMAIN
 
 from .harness import set_up_one_agent
 from .results import RESULTS
-from .timing import LoopLag, PerfClock, alternate, debug_mode, median, percentile
+from .timing import PerfClock, median, percentile, versus_bare
 
 ITERATIONS = 1000
 WARMUP = 50
@@ -63,26 +63,22 @@ async def test_action_overhead(
     async def bare() -> None:
         await client.speak(code, MESSAGE)
 
-    with debug_mode(False):
-        async with LoopLag() as lag:
-            timings = await alternate(
-                simulator,
-                {"home_assistant": through_home_assistant, "bare": bare},
-                iterations=ITERATIONS,
-                warmup=WARMUP,
-                arrival=lambda r: r.path.endswith("/speak"),
-            )
-
-    for _ in range(DEBUG_ITERATIONS):
-        await through_home_assistant()
-        await bare()
+    result = await versus_bare(
+        simulator,
+        through_home_assistant,
+        bare,
+        iterations=ITERATIONS,
+        warmup=WARMUP,
+        arrival=lambda r: r.path.endswith("/speak"),
+        debug_iterations=DEBUG_ITERATIONS,
+    )
 
     spoken = len(simulator.messages_for(code, kind="speak"))
     expected = 2 * (WARMUP + ITERATIONS + DEBUG_ITERATIONS)
     if spoken != expected:
         raise RuntimeError(f"{spoken} messages said, {expected} sent")
 
-    ours, plain = timings["home_assistant"], timings["bare"]
+    ours, plain = result.ours, result.plain
     RESULTS.add(
         "overhead",
         {
@@ -98,6 +94,6 @@ async def test_action_overhead(
             "ratio_median": median(ours.arrive) / median(plain.arrive),
             "ratio_p95": percentile(ours.arrive, 0.95) / percentile(plain.arrive, 0.95),
             "target_ratio": TARGET_RATIO,
-            "max_stall": lag.worst,
+            "max_stall": result.max_stall,
         },
     )

@@ -27,7 +27,7 @@ from custom_components.bithuman.api import BithumanClient
 
 from .harness import entity_of, set_up_one_agent
 from .results import RESULTS
-from .timing import LoopLag, PerfClock, Timings, alternate, debug_mode, median
+from .timing import PerfClock, Timings, median, versus_bare
 
 ANNOUNCE_ITERATIONS = 500
 TTS_ITERATIONS = 200
@@ -82,20 +82,17 @@ async def test_announce_overhead(
     async def bare() -> None:
         await client.speak(code, f"Parcel {next(counter)} arrived")
 
-    with debug_mode(False):
-        async with LoopLag() as lag:
-            timings = await alternate(
-                simulator,
-                {"home_assistant": announce, "bare": bare},
-                iterations=ANNOUNCE_ITERATIONS,
-                warmup=WARMUP,
-                arrival=lambda r: r.path.endswith("/speak"),
-            )
-    for _ in range(DEBUG_ITERATIONS):
-        await announce()
-        await bare()
+    result = await versus_bare(
+        simulator,
+        announce,
+        bare,
+        iterations=ANNOUNCE_ITERATIONS,
+        warmup=WARMUP,
+        arrival=lambda r: r.path.endswith("/speak"),
+        debug_iterations=DEBUG_ITERATIONS,
+    )
     tts_requests = simulator.count(path_prefix="/v1/tts")
-    ours, plain = timings["home_assistant"], timings["bare"]
+    ours, plain = result.ours, result.plain
     RESULTS.add(
         "voice",
         {
@@ -106,7 +103,7 @@ async def test_announce_overhead(
             **_ratios(ours, plain),
             "target_ratio": ANNOUNCE_TARGET,
             "tts_requests": tts_requests,
-            "max_stall": lag.worst,
+            "max_stall": result.max_stall,
         },
     )
 
@@ -148,19 +145,16 @@ async def test_tts_overhead(
         audio = await client.synthesize(text(), voice="M1", language="en")
         sizes.append(-len(audio))
 
-    with debug_mode(False):
-        async with LoopLag() as lag:
-            timings = await alternate(
-                simulator,
-                {"home_assistant": through_home_assistant, "bare": bare},
-                iterations=TTS_ITERATIONS if length == "short" else TTS_LONG_ITERATIONS,
-                warmup=WARMUP,
-                arrival=lambda r: r.path == "/v1/tts",
-            )
-    for _ in range(DEBUG_ITERATIONS):
-        await through_home_assistant()
-        await bare()
-    ours, plain = timings["home_assistant"], timings["bare"]
+    result = await versus_bare(
+        simulator,
+        through_home_assistant,
+        bare,
+        iterations=TTS_ITERATIONS if length == "short" else TTS_LONG_ITERATIONS,
+        warmup=WARMUP,
+        arrival=lambda r: r.path == "/v1/tts",
+        debug_iterations=DEBUG_ITERATIONS,
+    )
+    ours, plain = result.ours, result.plain
     RESULTS.add(
         "voice",
         {
@@ -172,6 +166,6 @@ async def test_tts_overhead(
             **_ratios(ours, plain),
             "target_ratio": TTS_TARGET,
             "audio_bytes_median": median([abs(size) for size in sizes]),
-            "max_stall": lag.worst,
+            "max_stall": result.max_stall,
         },
     )

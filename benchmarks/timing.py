@@ -119,6 +119,46 @@ async def alternate(
     return timings
 
 
+@dataclass
+class Versus:
+    """Home Assistant's way against the bare client call, and the worst stall."""
+
+    ours: Timings
+    plain: Timings
+    max_stall: float
+
+
+async def versus_bare(
+    simulator: Simulator,
+    ours: Call,
+    bare: Call,
+    *,
+    iterations: int,
+    warmup: int,
+    arrival: Arrival,
+    debug_iterations: int,
+) -> Versus:
+    """Time both ways by turns with asyncio's debug mode off, then untimed with it.
+
+    Debug mode slows every callback, so the timed rounds run without it; the
+    untimed rounds run with the test's own setting, where asyncio reports a
+    slow callback.
+    """
+    with debug_mode(False):
+        async with LoopLag() as lag:
+            timings = await alternate(
+                simulator,
+                {"home_assistant": ours, "bare": bare},
+                iterations=iterations,
+                warmup=warmup,
+                arrival=arrival,
+            )
+    for _ in range(debug_iterations):
+        await ours()
+        await bare()
+    return Versus(timings["home_assistant"], timings["bare"], lag.worst)
+
+
 @contextlib.contextmanager
 def debug_mode(enabled: bool) -> Iterator[None]:
     """Run a block with asyncio's debug mode on or off, then restore it."""

@@ -23,14 +23,13 @@ from .ids import new_agent_code
 from .portraits import new_portrait
 from .pricing import ENGINE_COST
 from .records import AgentRecord
+from .shared_state import StatePart
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .ids import IdSource
-    from .ledger import Ledger
     from .records import Account
-    from .settings import Settings
+    from .shared_state import SharedState
 
 DEFAULT_PROMPT = "You are a friendly and helpful assistant."
 AGENT_STATUSES = frozenset(
@@ -69,22 +68,13 @@ class AgentSetup:
     legacy_success: bool = False
 
 
-class AgentStore:
+class AgentStore(StatePart):
     """Every agent by code, their generations and the failures armed for them."""
 
-    def __init__(
-        self,
-        ids: IdSource,
-        ledger: Ledger,
-        accounts: dict[str, Account],
-        settings: Settings,
-    ) -> None:
-        """Draw codes from `ids`, bill into `ledger`, time runs by `settings`."""
-        self._ids = ids
-        self._ledger = ledger
-        self._accounts = accounts
-        self._settings = settings
-        self.agents: dict[str, AgentRecord] = {}
+    def __init__(self, shared: SharedState) -> None:
+        """Keep `shared.agents`; draw codes, bill and time runs by `shared`."""
+        super().__init__(shared)
+        self.agents = shared.agents
         self._sequence = 0
         self._next_failure: tuple[float, str] | None = None
 

@@ -14,6 +14,7 @@ from .validation import (
     query_int,
     required_str,
 )
+from .views import generation_started_object
 
 if TYPE_CHECKING:
     from .json_types import JSONObject, JSONValue
@@ -95,12 +96,7 @@ async def generate_agent(ctx: ApiContext) -> JSONObject:
         image=image,
         key=ctx.idempotency_key,
     )
-    return {
-        "success": True,
-        "message": "Agent generation started",
-        "agent_id": agent.code,
-        "status": "processing",
-    }
+    return generation_started_object(agent, "Agent")
 
 
 async def update_prompt(ctx: ApiContext) -> JSONObject:

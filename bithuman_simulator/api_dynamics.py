@@ -6,6 +6,7 @@ from .errors import missing_param, validation_error
 from .rate_limit import Tier
 from .routing import ApiContext, ApiRoute
 from .validation import optional_bool, optional_number, optional_str, required_str
+from .views import generation_started_object
 
 if TYPE_CHECKING:
     from .json_types import JSONObject
@@ -25,12 +26,7 @@ async def generate_dynamics(ctx: ApiContext) -> JSONObject:
         raise validation_error("'duration' must be between 1 and 10 seconds")
     agent = ctx.sim.owned_agent(ctx.account, code)
     ctx.sim.generate_dynamics(ctx.account, agent, ctx.idempotency_key)
-    return {
-        "success": True,
-        "message": "Dynamics generation started",
-        "agent_id": agent.code,
-        "status": "processing",
-    }
+    return generation_started_object(agent, "Dynamics")
 
 
 async def get_dynamics(ctx: ApiContext) -> JSONObject:

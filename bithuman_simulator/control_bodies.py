@@ -1,4 +1,8 @@
-"""The JSON bodies the `/_simulator` control endpoint accepts."""
+"""The JSON bodies the `/_simulator` control endpoint accepts.
+
+The account, agent and fault bodies name their fields as the keywords of
+`add_account`, `add_agent` and `Fault`, which their fields are passed on to.
+"""
 
 from typing import Literal
 

@@ -121,14 +121,7 @@ async def advance(request: web.Request, sim: Simulator) -> JSONObject:
 async def add_account(request: web.Request, sim: Simulator) -> JSONObject:
     """Create an account."""
     body = await parse(request, AccountBody)
-    account = sim.add_account(
-        body.secret,
-        user_id=body.user_id,
-        email=body.email,
-        plan=body.plan,
-        credits=body.credits,
-        topup_credits=body.topup_credits,
-    )
+    account = sim.add_account(**body.model_dump())
     return {"user_id": account.user_id, "email": account.email}
 
 
@@ -152,23 +145,7 @@ async def set_status(request: web.Request, sim: Simulator) -> JSONObject:
 async def add_agent(request: web.Request, sim: Simulator) -> JSONObject:
     """Create an agent and answer it as the API shows it."""
     body = await parse(request, AgentBody)
-    agent = sim.add_agent(
-        body.owner,
-        code=body.code,
-        name=body.name,
-        status=body.status,
-        model=body.model,
-        dynamics=body.dynamics,
-        gestures=body.gestures,
-        dynamics_enabled=body.dynamics_enabled,
-        live_rooms=body.live_rooms,
-        generation_seconds=body.generation_seconds,
-        system_prompt=body.system_prompt,
-        error_message=body.error_message,
-        description=body.description,
-        image_url=body.image_url,
-        legacy_success=body.legacy_success,
-    )
+    agent = sim.add_agent(**body.model_dump())
     return sim.agent_json(agent.code)
 
 
@@ -225,23 +202,8 @@ async def list_faults(_request: web.Request, sim: Simulator) -> JSONObject:
 async def add_fault(request: web.Request, sim: Simulator) -> JSONObject:
     """Inject a fault."""
     body = await parse(request, FaultBody)
-    fault = sim.add_fault(
-        Fault(
-            path=body.path,
-            method=body.method,
-            status=body.status,
-            code=body.code,
-            message=body.message,
-            retry_after=body.retry_after,
-            delay=body.delay,
-            drop=body.drop,
-            malformed=body.malformed,
-            times=body.times,
-            regex=body.regex,
-            headers=body.headers,
-            patch=control_patch(body.patch, body.remove),
-        )
-    )
+    fields = body.model_dump(exclude={"patch", "remove"})
+    fault = sim.add_fault(Fault(**fields, patch=control_patch(body.patch, body.remove)))
     return _fault_json(fault)
 
 

@@ -31,16 +31,19 @@ if TYPE_CHECKING:
     from .webhook_dispatch import Attempt
 
 
+_CONTROL_SESSION_FIELDS = (
+    "owner",
+    "live",
+    "model",
+    "rate",
+    "self_hosted",
+    "end_reason",
+)
+
+
 def _session_json(session: SessionRecord, sim: Simulator) -> JSONObject:
-    return {
-        **session_object(session, sim.now()),
-        "owner": session.owner,
-        "live": session.live,
-        "model": session.model,
-        "rate": session.rate,
-        "self_hosted": session.self_hosted,
-        "end_reason": session.end_reason,
-    }
+    shown = {name: getattr(session, name) for name in _CONTROL_SESSION_FIELDS}
+    return {**session_object(session, sim.now()), **shown}
 
 
 def _attempts(attempts: list[Attempt]) -> JSONObject:

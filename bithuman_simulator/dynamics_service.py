@@ -4,31 +4,22 @@ from typing import TYPE_CHECKING
 
 from .dynamics import DynamicsJob, gesture_urls
 from .pricing import DYNAMICS_COST
+from .shared_state import StatePart
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .json_types import JSONObject
-    from .ledger import Ledger
     from .records import Account, AgentRecord
-    from .settings import Settings
+    from .shared_state import SharedState
 
 
-class DynamicsService:
+class DynamicsService(StatePart):
     """Starts, updates and finishes agents' dynamics jobs."""
 
-    def __init__(
-        self,
-        ledger: Ledger,
-        accounts: dict[str, Account],
-        agents: dict[str, AgentRecord],
-        settings: Settings,
-    ) -> None:
-        """Bill into `ledger`; time jobs by `settings`."""
-        self._ledger = ledger
-        self._accounts = accounts
-        self._agents = agents
-        self._settings = settings
+    def __init__(self, shared: SharedState) -> None:
+        """Bill into `shared.ledger`; time jobs by `shared.settings`."""
+        super().__init__(shared)
         self._next_failure: str | None = None
 
     def arm_failure(self, error_message: str) -> None:

@@ -1,6 +1,6 @@
 """The simulator's stored records: accounts, agents, ledger, webhooks, messages."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .dynamics import DynamicsRecord
@@ -107,17 +107,8 @@ class LedgerEntry:
     session_id: str | None = None
 
     def as_json(self) -> JSONObject:
-        """Return the entry as JSON, for the control endpoint."""
-        return {
-            "user_id": self.user_id,
-            "kind": self.kind,
-            "amount": self.amount,
-            "reason": self.reason,
-            "agent_code": self.agent_code,
-            "idempotency_key": self.idempotency_key,
-            "time": self.time,
-            "session_id": self.session_id,
-        }
+        """Return the entry as JSON (its fields), for the control endpoint."""
+        return asdict(self)
 
 
 @dataclass(slots=True)
@@ -153,14 +144,8 @@ class DeliveredMessage:
     time: float
 
     def as_json(self) -> JSONObject:
-        """Return the message as JSON, for the control endpoint."""
-        return {
-            "agent_code": self.agent_code,
-            "room_id": self.room_id,
-            "kind": self.kind,
-            "text": self.text,
-            "time": self.time,
-        }
+        """Return the message as JSON (its fields), for the control endpoint."""
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 
 from .errors import no_active_rooms
 from .records import DeliveredMessage
+from .shared_state import StatePart
 
 if TYPE_CHECKING:
-    from .ids import IdSource
-    from .ledger import Ledger
-    from .records import Account, AgentRecord, MessageKind
-    from .settings import Settings
+    from .records import AgentRecord, MessageKind
+    from .shared_state import SharedState
 
 MINUTE = 60.0
 SUSPENSION_FLOOR = -11
@@ -111,23 +110,12 @@ def billing_type(model: str, *, self_hosted: bool) -> str:
     return f"usage_{family}_model_self_hosted"
 
 
-class SessionBook:
+class SessionBook(StatePart):
     """Every session, the rooms they keep live, and what was said in them."""
 
-    def __init__(
-        self,
-        ids: IdSource,
-        ledger: Ledger,
-        accounts: dict[str, Account],
-        agents: dict[str, AgentRecord],
-        settings: Settings,
-    ) -> None:
-        """Bill into `ledger` (per `settings`); owners in `accounts`, agents in `agents`."""
-        self._ids = ids
-        self._settings = settings
-        self._ledger = ledger
-        self._accounts = accounts
-        self._agents = agents
+    def __init__(self, shared: SharedState) -> None:
+        """Bill into `shared.ledger` (per `shared.settings`), start no session."""
+        super().__init__(shared)
         self.sessions: dict[str, SessionRecord] = {}
         self.messages: list[DeliveredMessage] = []
 

@@ -26,6 +26,7 @@ from .rate_limit import RateLimiter
 from .request_log import RecordedRequest, RequestLog
 from .sessions import SessionBook
 from .settings import Settings
+from .shared_state import SharedState
 from .webhook_dispatch import WebhookDispatcher
 from .webhook_registry import WebhookRegistry
 
@@ -91,17 +92,12 @@ class Simulator(AgentPlatform, LivePlatform):
         self.ids = IdSource(self._seed)
         self.account_book = AccountBook(self.ids)
         self.ledger_book = Ledger()
-        accounts = self.account_book.accounts
-        self.agent_store = AgentStore(
-            self.ids, self.ledger_book, accounts, self.settings
+        shared = SharedState(
+            self.ids, self.ledger_book, self.account_book.accounts, {}, self.settings
         )
-        agents = self.agent_store.agents
-        self.dynamics_service = DynamicsService(
-            self.ledger_book, accounts, agents, self.settings
-        )
-        self.session_book = SessionBook(
-            self.ids, self.ledger_book, accounts, agents, self.settings
-        )
+        self.agent_store = AgentStore(shared)
+        self.dynamics_service = DynamicsService(shared)
+        self.session_book = SessionBook(shared)
         self.webhook_registry = WebhookRegistry(self.ids)
         self.dispatcher = WebhookDispatcher(
             self.ids, self.webhook_registry, self.clock, self.settings
@@ -325,24 +321,6 @@ class Simulator(AgentPlatform, LivePlatform):
             self.dispatcher.queue(ended.agent.owner, event)
         self.dynamics_service.settle(now)
         self.session_book.settle(now)
-
-    def charge(
-        self,
-        account: Account,
-        amount: int,
-        reason: str,
-        agent_code: str | None,
-        key: str | None,
-    ) -> None:
-        """Charge `amount` credits, or raise the 402 when the balance is short."""
-        self.ledger_book.charge(
-            account,
-            amount,
-            reason=reason,
-            agent_code=agent_code,
-            key=key,
-            at=self.now(),
-        )
 
     def deliver(
         self, agent: AgentRecord, kind: MessageKind, text: str, room_id: str | None

@@ -22,14 +22,21 @@ def parse_object(raw: bytes) -> JSONObject:
     return value
 
 
-def optional_str(body: JSONObject, name: str) -> str | None:
-    """Return an optional string field (null counts as absent)."""
+def _optional[T](
+    body: JSONObject, name: str, kind: type[T] | tuple[type[T], ...], what: str
+) -> T | None:
+    """Return an optional field of `kind` (null: absent; a bool is no number)."""
     value = body.get(name)
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise validation_error(f"'{name}' must be a string")
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise validation_error(f"'{name}' must be {what}")
     return value
+
+
+def optional_str(body: JSONObject, name: str) -> str | None:
+    """Return an optional string field (null counts as absent)."""
+    return _optional(body, name, str, "a string")
 
 
 def required_str(body: JSONObject, name: str, *, allow_blank: bool = False) -> str:
@@ -44,22 +51,13 @@ def required_str(body: JSONObject, name: str, *, allow_blank: bool = False) -> s
 
 def optional_bool(body: JSONObject, name: str) -> bool | None:
     """Return an optional boolean field."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise validation_error(f"'{name}' must be a boolean")
-    return value
+    return _optional(body, name, bool, "a boolean")
 
 
 def optional_number(body: JSONObject, name: str) -> float | None:
     """Return an optional number field."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise validation_error(f"'{name}' must be a number")
-    return float(value)
+    value = _optional(body, name, (int, float), "a number")
+    return None if value is None else float(value)
 
 
 def optional_choice(

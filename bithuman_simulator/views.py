@@ -101,6 +101,16 @@ def agent_object(agent: AgentRecord, now: float, image_url: str) -> JSONObject:
     }
 
 
+def generation_started_object(agent: AgentRecord, what: str) -> JSONObject:
+    """Return the answer to a started generation (`what`: Agent, Dynamics)."""
+    return {
+        "success": True,
+        "message": f"{what} generation started",
+        "agent_id": agent.code,
+        "status": "processing",
+    }
+
+
 def dynamics_object(agent: AgentRecord, now: float) -> JSONObject:
     """Return the `GET /v1/dynamics/{agent_id}` data at `now`."""
     record = agent.dynamics

@@ -12,8 +12,9 @@ synchronous (module- or session-scoped) fixtures that own one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 import re
@@ -236,10 +237,11 @@ class Harness:
             **options,
         )
 
-    async def frontend_login(
-        self, credentials: Credentials | None = None
-    ) -> dict[str, Any]:
-        """Log in now (the dev owner by default); return the tokens as the frontend keeps them."""
+    @asynccontextmanager
+    async def _logged_in(
+        self, credentials: Credentials | None
+    ) -> AsyncIterator[HomeAssistantApi]:
+        """Log in as a user (the dev owner by default) for the length of the block."""
         credentials = credentials or Credentials()
         async with aiohttp.ClientSession() as session:
             api = HomeAssistantApi(session, self.ha_url)
@@ -247,19 +249,20 @@ class Harness:
                 raise BootstrapError(
                     f"The login of {credentials.username!r} was refused"
                 )
+            yield api
+
+    async def frontend_login(
+        self, credentials: Credentials | None = None
+    ) -> dict[str, Any]:
+        """Log in now (the dev owner by default); return the tokens as the frontend keeps them."""
+        async with self._logged_in(credentials) as api:
             return api.frontend_tokens()
 
     async def websocket(
         self, command: str, credentials: Credentials | None = None, **data: Any
     ) -> Any:
         """Send one websocket command as a user (the dev owner by default); return its result."""
-        credentials = credentials or Credentials()
-        async with aiohttp.ClientSession() as session:
-            api = HomeAssistantApi(session, self.ha_url)
-            if not await api.login(credentials):
-                raise BootstrapError(
-                    f"The login of {credentials.username!r} was refused"
-                )
+        async with self._logged_in(credentials) as api:
             return await api.websocket_command(command, **data)
 
     async def simulator_request(

@@ -197,16 +197,9 @@ def _build(path: Path, release: str, configuration: Path) -> None:
     )
     python = str(path / "bin" / "python")
     env = build_flags()
+    pip_install = [uv, "pip", "install", "--quiet", "--python", python]
     _run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            python,
-            f"homeassistant=={release}",
-        ],
+        [*pip_install, f"homeassistant=={release}"],
         what=f"install homeassistant=={release}",
         env=env,
     )
@@ -232,18 +225,7 @@ def _build(path: Path, release: str, configuration: Path) -> None:
         raise ReleaseVenvError(f"No Home Assistant package constraints in {path}")
     constraints = str(found[0])
     _run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            python,
-            "-c",
-            constraints,
-            "-r",
-            str(requirements_file),
-        ],
+        [*pip_install, "-c", constraints, "-r", str(requirements_file)],
         what=(
             f"install what Home Assistant {release}'s and bitHuman's manifests pin"
             f" under {release}'s package constraints"

@@ -78,7 +78,7 @@ pre-announce sound's URL), synthesise it and write it to the TTS cache (in
 an executor thread), and set the satellite's state twice (responding,
 idle). The integration already spares the bitHuman TTS request (its engine
 answers a 0.1 s silence for the avatars' own announcements: 0 TTS requests
-were made), and its own part (`async_announce` -> `async_speak` ->
+were made), and its own part (`async_announce` -> `async_deliver` ->
 `client.speak`) is the bare call plus a few µs. A profile of 300 announces
 put ~0.5 ms of each in `_resolve_announcement_media_id` (Home Assistant
 core). What would fix it: nothing the integration can do without

@@ -8,7 +8,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -16,12 +16,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import (
-    BithumanAccountSuspendedError,
-    BithumanAuthenticationError,
-    BithumanClient,
-    BithumanError,
-)
+from .api import BithumanClient, BithumanError
 from .card import async_setup_card
 from .const import (
     CONF_API_SECRET,
@@ -36,13 +31,13 @@ from .coordinator import (
     BithumanConfigEntry,
     BithumanCoordinator,
     BithumanRuntimeData,
-    read_failure,
+    read_error,
 )
 from .embed import async_setup_embed
 from .entity import account_device_info
 from .livekit import GestureSender
 from .push import Push, async_delete_webhook
-from .repairs import async_delete_entry_issues, async_sync_account_issues
+from .repairs import async_delete_entry_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -77,24 +72,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
     )
     try:
         account = await client.get_account()
-    except BithumanAuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from err
-    except BithumanAccountSuspendedError as err:
-        async_sync_account_issues(hass, entry, suspended=True)
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="account_suspended",
-            translation_placeholders={"account": entry.title},
-        ) from err
     except BithumanError as err:
-        key, placeholders = read_failure(err)
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        ) from err
+        raise read_error(hass, entry, err, ConfigEntryNotReady) from err
 
     if CONF_WEBHOOK_ID not in entry.data or CONF_EMBED_SALT not in entry.data:
         hass.config_entries.async_update_entry(

@@ -7,7 +7,7 @@ buttons and the Dynamics switch all come through here.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -32,6 +32,9 @@ from .const import (
 from .coordinator import BithumanConfigEntry
 from .errors import agent_name, bithuman_exception_handler
 from .schedule import Read
+
+# What the agent is given: a message it says, or context it keeps silently.
+type Delivery = Literal["message", "context"]
 
 # Failures after which the API may have carried out the request all the same.
 OUTCOME_UNKNOWN = (BithumanConnectionError, BithumanServerError, BithumanResponseError)
@@ -74,27 +77,18 @@ def agent_status_error(
 
 
 @bithuman_exception_handler()
-async def async_speak(
+async def async_deliver(
     entry: BithumanConfigEntry,
     code: str,
-    message: str,
+    field: Delivery,
+    text: str,
     room_id: str | None = None,
 ) -> ContextDelivery:
-    """Make the agent say the message in its live session."""
-    ensure_text(message, "blank_message")
-    return await entry.runtime_data.client.speak(code, message, room_id=room_id)
-
-
-@bithuman_exception_handler()
-async def async_add_context(
-    entry: BithumanConfigEntry,
-    code: str,
-    context: str,
-    room_id: str | None = None,
-) -> ContextDelivery:
-    """Give the agent knowledge it uses without saying it aloud."""
-    ensure_text(context, "blank_context")
-    return await entry.runtime_data.client.add_context(code, context, room_id=room_id)
+    """Say a message aloud, or give context silently, in the agent's live session."""
+    ensure_text(text, f"blank_{field}")
+    client = entry.runtime_data.client
+    deliver = client.speak if field == "message" else client.add_context
+    return await deliver(code, text, room_id=room_id)
 
 
 @bithuman_exception_handler()

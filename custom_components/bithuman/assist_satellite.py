@@ -23,7 +23,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
-from .actions import async_speak
+from .actions import async_deliver
 from .const import DOMAIN
 from .entity import BithumanAgentEntity, agent_platform
 from .errors import agent_name
@@ -95,6 +95,6 @@ class BithumanSatellite(BithumanAgentEntity, AssistSatelliteEntity):
                     "agent": agent_name(self.coordinator.config_entry, self.code)
                 },
             )
-        await async_speak(
-            self.coordinator.config_entry, self.code, announcement.message
+        await async_deliver(
+            self.coordinator.config_entry, self.code, "message", announcement.message
         )

@@ -60,14 +60,6 @@ class BithumanBinarySensor(BithumanAgentEntity, BinarySensorEntity):
     entity_description: BithumanBinarySensorEntityDescription
 
     @property
-    def available(self) -> bool:
-        """Live is unavailable while the sessions cannot be read."""
-        return super().available and (
-            not self.entity_description.needs_sessions
-            or self.coordinator.data.sessions is not None
-        )
-
-    @property
     def is_on(self) -> bool | None:
         """Return the sensor's state."""
         return self.entity_description.is_on_fn(self.coordinator.data, self.code)

@@ -55,15 +55,15 @@ PASSWORD_SELECTOR: Final = TextSelector(
 URL_SELECTOR: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
-def _normalize_api_url(value: str) -> str | None:
-    """Return the API URL without whitespace or trailing slash, None if invalid."""
+def _normalize_api_url(value: str) -> str:
+    """Return the API URL without whitespace or trailing slash, "" if invalid."""
     url = value.strip().rstrip("/")
     try:
         parsed = URL(url)
     except ValueError:
-        return None
+        return ""
     if parsed.scheme not in API_URL_SCHEMES or not parsed.host:
-        return None
+        return ""
     return url
 
 
@@ -115,7 +115,13 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         *,
         list_agents: bool,
     ) -> Account | None:
-        """Check a secret against the API; fill errors on failure."""
+        """Check a secret and URL against the API, taking the account's id.
+
+        Errors go into `errors`; a blank URL is one that was not valid.
+        """
+        if not api_url:
+            errors["base"] = "invalid_url"
+            return None
         if not api_secret or "\r" in api_secret or "\n" in api_secret:
             errors[CONF_API_SECRET] = "invalid_auth"
             return None
@@ -133,6 +139,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         except Exception as err:  # noqa: BLE001 - sorted out by request_error
             errors["base"] = request_error(err, "checking the bitHuman account")
         else:
+            await self.async_set_unique_id(account.user_id)
             return account
         return None
 
@@ -183,12 +190,9 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             api_secret = user_input[CONF_API_SECRET].strip()
             api_url = _normalize_api_url(user_input[CONF_ADVANCED][CONF_API_URL])
-            if api_url is None:
-                errors["base"] = "invalid_url"
-            elif account := await self._async_check(
+            if account := await self._async_check(
                 api_secret, api_url, errors, list_agents=True
             ):
-                await self.async_set_unique_id(account.user_id)
                 self._abort_if_unique_id_configured()
                 self._data = {CONF_API_SECRET: api_secret, CONF_API_URL: api_url}
                 return await self.async_step_agents(title=account.email or "bitHuman")
@@ -250,10 +254,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             api_secret = user_input[CONF_API_SECRET].strip()
             api_url = entry.data.get(CONF_API_URL, DEFAULT_API_URL)
-            if account := await self._async_check(
-                api_secret, api_url, errors, list_agents=False
-            ):
-                await self.async_set_unique_id(account.user_id)
+            if await self._async_check(api_secret, api_url, errors, list_agents=False):
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self._async_update_credentials(
                     entry, {CONF_API_SECRET: api_secret}
@@ -281,12 +282,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
                 or entry.data[CONF_API_SECRET]
             )
             api_url = _normalize_api_url(user_input[CONF_ADVANCED][CONF_API_URL])
-            if api_url is None:
-                errors["base"] = "invalid_url"
-            elif account := await self._async_check(
-                api_secret, api_url, errors, list_agents=False
-            ):
-                await self.async_set_unique_id(account.user_id)
+            if await self._async_check(api_secret, api_url, errors, list_agents=False):
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self._async_update_credentials(
                     entry, {CONF_API_SECRET: api_secret, CONF_API_URL: api_url}

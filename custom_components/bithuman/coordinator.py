@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -51,14 +55,33 @@ ACCOUNT_ANSWERS = (
 RATE_LIMIT_GRACE = 180.0
 
 
-def read_failure(err: BithumanError) -> tuple[str, dict[str, str]]:
-    """Return the translation of a failed read: bitHuman's words, or why not."""
-    if isinstance(err, BithumanConnectionError):
-        return "update_unreachable", {}
-    request_id = {"request_id": err.request_id or "-"}
-    if err.api_message:
-        return "update_failed", {"error": err.api_message, **request_id}
-    return "update_unreadable", request_id
+def read_error(
+    hass: HomeAssistant,
+    entry: BithumanConfigEntry,
+    err: BithumanError,
+    failure: type[ConfigEntryNotReady | UpdateFailed],
+) -> HomeAssistantError:
+    """Return what a failed read of the account raises: reauth, or `failure` saying why."""
+    if isinstance(err, BithumanAuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        )
+    placeholders: dict[str, str] = {}
+    if isinstance(err, BithumanAccountSuspendedError):
+        async_sync_account_issues(hass, entry, suspended=True)
+        key, placeholders = "account_suspended", {"account": entry.title}
+    elif isinstance(err, BithumanConnectionError):
+        key = "update_unreachable"
+    elif err.api_message:
+        key = "update_failed"
+        placeholders = {"error": err.api_message, "request_id": err.request_id or "-"}
+    else:
+        key, placeholders = "update_unreadable", {"request_id": err.request_id or "-"}
+    return failure(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
 
 
 def _answered_first(plan: Plan) -> bool:
@@ -212,26 +235,10 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         self.update_interval = timedelta(seconds=STEADY)
         try:
             data = await self._async_read(plan, previous, now)
-        except BithumanAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except BithumanAccountSuspendedError as err:
-            async_sync_account_issues(self.hass, self.config_entry, suspended=True)
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="account_suspended",
-                translation_placeholders={"account": self.config_entry.title},
-            ) from err
         except BithumanRateLimitError as err:
             return self._rate_limited(err, now)
         except BithumanError as err:
-            key, placeholders = read_failure(err)
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key=key,
-                translation_placeholders=placeholders,
-            ) from err
+            raise read_error(self.hass, self.config_entry, err, UpdateFailed) from err
         self.schedule.done(plan, now)
         if Read.AGENTS in plan.reads:
             self._last_success_at = now

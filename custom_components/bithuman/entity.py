@@ -48,14 +48,19 @@ async def async_add_agent_entities(
         await asyncio.sleep(0)
 
 
-def agent_platform(entities_for: EntitiesFor) -> PlatformSetup:
-    """Return the `async_setup_entry` of a platform made of agent entities only."""
+def agent_platform(
+    entities_for: EntitiesFor,
+    account_entities: Callable[[BithumanCoordinator], Iterable[Entity]] | None = None,
+) -> PlatformSetup:
+    """Return the `async_setup_entry` of a platform of agent (and account) entities."""
 
     async def async_setup_entry(
         hass: HomeAssistant,
         entry: BithumanConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
+        if account_entities is not None:
+            async_add_entities(account_entities(entry.runtime_data.coordinator))
         await async_add_agent_entities(entry, async_add_entities, entities_for)
 
     return async_setup_entry
@@ -73,17 +78,36 @@ def account_device_info(title: str, user_id: str, api_url: str) -> DeviceInfo:
     )
 
 
-class BithumanAccountEntity(CoordinatorEntity[BithumanCoordinator]):
-    """An entity of the account's service device."""
+class BithumanEntity(CoordinatorEntity[BithumanCoordinator]):
+    """An entity of a bitHuman account: of its service device or of an agent's."""
 
     _attr_has_entity_name = True
 
     def __init__(
         self, coordinator: BithumanCoordinator, description: EntityDescription
     ) -> None:
-        """Attach the entity to the account device."""
+        """Keep the description; say whether the entity shows the live sessions."""
         super().__init__(coordinator)
         self.entity_description = description
+        # The live sessions are read on their own and can fail alone.
+        self._needs_sessions: bool = getattr(description, "needs_sessions", False)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the API is unreachable, or its sessions unreadable."""
+        return super().available and (
+            not self._needs_sessions or self.coordinator.data.sessions is not None
+        )
+
+
+class BithumanAccountEntity(BithumanEntity):
+    """An entity of the account's service device."""
+
+    def __init__(
+        self, coordinator: BithumanCoordinator, description: EntityDescription
+    ) -> None:
+        """Attach the entity to the account device."""
+        super().__init__(coordinator, description)
         user_id = coordinator.data.account.user_id
         self._attr_unique_id = f"{user_id}_{description.key}"
         entry = coordinator.config_entry
@@ -92,10 +116,8 @@ class BithumanAccountEntity(CoordinatorEntity[BithumanCoordinator]):
         )
 
 
-class BithumanAgentEntity(CoordinatorEntity[BithumanCoordinator]):
+class BithumanAgentEntity(BithumanEntity):
     """An entity of one agent's device."""
-
-    _attr_has_entity_name = True
 
     def __init__(
         self,
@@ -104,8 +126,7 @@ class BithumanAgentEntity(CoordinatorEntity[BithumanCoordinator]):
         description: EntityDescription,
     ) -> None:
         """Attach the entity to the agent's device."""
-        super().__init__(coordinator)
-        self.entity_description = description
+        super().__init__(coordinator, description)
         self.code = code
         self._attr_unique_id = f"{code}_{description.key}"
         agent = coordinator.data.agents.get(code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.components.notify import NotifyEntity, NotifyEntityDescription
 
-from .actions import async_speak
+from .actions import async_deliver
 from .entity import BithumanAgentEntity, agent_platform
 
 PARALLEL_UPDATES = 1
@@ -23,4 +23,4 @@ class BithumanSpeakEntity(BithumanAgentEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Speak the message; a title, when given, is said first."""
         text = f"{title}. {message}" if title else message
-        await async_speak(self.coordinator.config_entry, self.code, text)
+        await async_deliver(self.coordinator.config_entry, self.code, "message", text)

@@ -13,13 +13,11 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import Agent, AgentStatus, Dynamics, DynamicsState
-from .coordinator import BithumanConfigEntry, BithumanData
-from .entity import BithumanAccountEntity, BithumanAgentEntity, async_add_agent_entities
+from .coordinator import BithumanData
+from .entity import BithumanAccountEntity, BithumanAgentEntity, agent_platform
 
 PARALLEL_UPDATES = 0
 
@@ -134,25 +132,16 @@ ACCOUNT_SENSORS: tuple[BithumanAccountSensorEntityDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: BithumanConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the account's and each agent's sensors."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities(
+async_setup_entry = agent_platform(
+    lambda coordinator, code: [
+        BithumanAgentSensor(coordinator, code, description)
+        for description in AGENT_SENSORS
+    ],
+    account_entities=lambda coordinator: [
         BithumanAccountSensor(coordinator, description)
         for description in ACCOUNT_SENSORS
-    )
-    await async_add_agent_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, code: [
-            BithumanAgentSensor(coordinator, code, description)
-            for description in AGENT_SENSORS
-        ],
-    )
+    ],
+)
 
 
 class BithumanAgentSensor(BithumanAgentEntity, SensorEntity):
@@ -175,14 +164,6 @@ class BithumanAccountSensor(BithumanAccountEntity, SensorEntity):
     """A sensor of the account."""
 
     entity_description: BithumanAccountSensorEntityDescription
-
-    @property
-    def available(self) -> bool:
-        """Session sensors are unavailable while the sessions cannot be read."""
-        return super().available and (
-            not self.entity_description.needs_sessions
-            or self.coordinator.data.sessions is not None
-        )
 
     @property
     def native_value(self) -> StateType:

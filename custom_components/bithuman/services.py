@@ -6,7 +6,6 @@ config entry, checked with Home Assistant's `service.async_get_config_entry`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any, Final
 
@@ -25,16 +24,15 @@ from homeassistant.helpers import (
 import voluptuous as vol
 
 from .actions import (
-    async_add_context,
+    Delivery,
+    async_deliver,
     async_end_sessions,
     async_generate_agent,
     async_generate_dynamics,
-    async_speak,
     async_trigger_gesture,
     async_update_prompt,
     ensure_text,
 )
-from .api import ContextDelivery
 from .const import DOMAIN
 from .coordinator import BithumanConfigEntry
 from .targets import async_for_each_agent
@@ -52,12 +50,12 @@ def _agent_schema(fields: dict[Any, Any]) -> vol.Schema:
     return vol.Schema({**cv.TARGET_SERVICE_FIELDS, **fields})
 
 
-SPEAK_SCHEMA: Final = _agent_schema(
-    {vol.Required("message"): cv.string, vol.Optional("room_id"): _optional_text}
-)
-ADD_CONTEXT_SCHEMA: Final = _agent_schema(
-    {vol.Required("context"): cv.string, vol.Optional("room_id"): _optional_text}
-)
+def _delivery_schema(field: Delivery) -> vol.Schema:
+    return _agent_schema(
+        {vol.Required(field): cv.string, vol.Optional("room_id"): _optional_text}
+    )
+
+
 TRIGGER_GESTURE_SCHEMA: Final = _agent_schema(
     {
         vol.Required("gesture"): vol.All(cv.string, vol.Strip),
@@ -89,33 +87,20 @@ GENERATE_AGENT_SCHEMA: Final = vol.Schema(
 )
 
 
-def _deliveries(deliveries: dict[str, ContextDelivery]) -> ServiceResponse:
+async def _async_deliver(
+    field: Delivery, hass: HomeAssistant, call: ServiceCall
+) -> ServiceResponse:
+    text = ensure_text(call.data[field], f"blank_{field}")
+    room_id = call.data.get("room_id")
+    deliveries = await async_for_each_agent(
+        hass, call, lambda t: async_deliver(t.entry, t.code, field, text, room_id)
+    )
     return {
         "agents": {
             code: {"delivered_to_rooms": delivery.delivered_to_rooms}
             for code, delivery in deliveries.items()
         }
     }
-
-
-async def _async_speak(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    message = ensure_text(call.data["message"], "blank_message")
-    room_id = call.data.get("room_id")
-    return _deliveries(
-        await async_for_each_agent(
-            hass, call, lambda t: async_speak(t.entry, t.code, message, room_id)
-        )
-    )
-
-
-async def _async_add_context(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    context = ensure_text(call.data["context"], "blank_context")
-    room_id = call.data.get("room_id")
-    return _deliveries(
-        await async_for_each_agent(
-            hass, call, lambda t: async_add_context(t.entry, t.code, context, room_id)
-        )
-    )
 
 
 async def _async_trigger_gesture(
@@ -173,21 +158,19 @@ async def _async_generate_agent(
     return {"agent_id": code}
 
 
-SERVICES: Final[
-    tuple[
-        tuple[
-            str,
-            Callable[
-                [HomeAssistant, ServiceCall], Coroutine[Any, Any, ServiceResponse]
-            ],
-            vol.Schema,
-            SupportsResponse,
-        ],
-        ...,
-    ]
-] = (
-    ("speak", _async_speak, SPEAK_SCHEMA, SupportsResponse.OPTIONAL),
-    ("add_context", _async_add_context, ADD_CONTEXT_SCHEMA, SupportsResponse.OPTIONAL),
+SERVICES: Final = (
+    (
+        "speak",
+        partial(_async_deliver, "message"),
+        _delivery_schema("message"),
+        SupportsResponse.OPTIONAL,
+    ),
+    (
+        "add_context",
+        partial(_async_deliver, "context"),
+        _delivery_schema("context"),
+        SupportsResponse.OPTIONAL,
+    ),
     (
         "trigger_gesture",
         _async_trigger_gesture,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 import json
 from typing import Any
@@ -20,6 +21,8 @@ from custom_components.bithuman.api import BithumanClient, RetryPolicy
 SECRET = "sk_test_super_secret_value"
 SIM_SECRET = "sk_sim_secret_0123456789"
 USER_ID = "user-1"
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
@@ -108,6 +111,40 @@ class RecordingSleep:
         await asyncio.sleep(0)
 
 
+@asynccontextmanager
+async def serving(handler: Handler) -> AsyncIterator[str]:
+    """Serve `handler` for every path on 127.0.0.1; yield its base URL."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+def fixed_policy(sleep: RecordingSleep) -> RetryPolicy:
+    """Return a policy of 3 attempts, 1-4 s backoff, no jitter, sleeping on `sleep`."""
+    return RetryPolicy(
+        attempts=3,
+        base_delay=1.0,
+        max_delay=4.0,
+        max_retry_after=30.0,
+        sleep=sleep,
+        random=lambda: 1.0,
+    )
+
+
+def sim_client(
+    session: aiohttp.ClientSession, url: str, policy: RetryPolicy, timeout: float
+) -> BithumanClient:
+    """Return a client authenticated with SIM_SECRET, waiting `timeout` s per answer."""
+    return BithumanClient(
+        session, SIM_SECRET, base_url=url, request_timeout=timeout, retry=policy
+    )
+
+
 @pytest.fixture(autouse=True)
 def _allow_local_sockets(socket_enabled: None) -> None:
     """Let the tests open sockets (Home Assistant's plugin blocks them)."""
@@ -117,13 +154,9 @@ def _allow_local_sockets(socket_enabled: None) -> None:
 async def stub() -> AsyncIterator[Stub]:
     """Serve a scriptable stub on 127.0.0.1."""
     stub = Stub()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", stub.handle)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    stub.url = str(server.make_url("")).rstrip("/")
-    yield stub
-    await server.close()
+    async with serving(stub.handle) as url:
+        stub.url = url
+        yield stub
 
 
 @pytest.fixture
@@ -142,14 +175,7 @@ def recorded_sleep() -> RecordingSleep:
 @pytest.fixture
 def policy(recorded_sleep: RecordingSleep) -> RetryPolicy:
     """Return a retry policy with fixed backoff and no real waiting."""
-    return RetryPolicy(
-        attempts=3,
-        base_delay=1.0,
-        max_delay=4.0,
-        max_retry_after=30.0,
-        sleep=recorded_sleep,
-        random=lambda: 1.0,
-    )
+    return fixed_policy(recorded_sleep)
 
 
 @pytest.fixture
@@ -206,13 +232,9 @@ async def lossy_proxy(simulator_url: str) -> AsyncIterator[LossyProxy]:
     """Serve a LossyProxy in front of the simulator."""
     async with aiohttp.ClientSession() as session:
         proxy = LossyProxy(simulator_url, session)
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", proxy.handle)
-        server = TestServer(app, host="127.0.0.1")
-        await server.start_server()
-        proxy.url = str(server.make_url("")).rstrip("/")
-        yield proxy
-        await server.close()
+        async with serving(proxy.handle) as url:
+            proxy.url = url
+            yield proxy
 
 
 class ClockSleep(RecordingSleep):
@@ -246,14 +268,7 @@ def clock_sleep(sim_clock: ManualClock) -> ClockSleep:
 @pytest.fixture
 def sim_policy(clock_sleep: ClockSleep) -> RetryPolicy:
     """Return a retry policy with fixed backoff on the simulator's clock."""
-    return RetryPolicy(
-        attempts=3,
-        base_delay=1.0,
-        max_delay=4.0,
-        max_retry_after=30.0,
-        sleep=clock_sleep,
-        random=lambda: 1.0,
-    )
+    return fixed_policy(clock_sleep)
 
 
 @pytest.fixture
@@ -264,10 +279,4 @@ def client(
     sim_policy: RetryPolicy,
 ) -> BithumanClient:
     """Return a client of the served simulator, authenticated as sim_account."""
-    return BithumanClient(
-        session,
-        SIM_SECRET,
-        base_url=simulator_url,
-        request_timeout=5.0,
-        retry=sim_policy,
-    )
+    return sim_client(session, simulator_url, sim_policy, 5.0)

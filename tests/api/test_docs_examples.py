@@ -52,6 +52,11 @@ def dig(result: Any, path: str) -> Any:
     return result
 
 
+def generate(client: BithumanClient) -> Awaitable[Any]:
+    """Start a generation with a prompt (the documented generate examples)."""
+    return client.generate_agent(prompt="p")
+
+
 @dataclass(frozen=True)
 class Success:
     """A documented success body, the call that receives it, what it reads."""
@@ -79,29 +84,19 @@ SUCCESSES = [
         },
     ),
     Success(
-        "agent_generate_1",
-        lambda c: c.generate_agent(prompt="p"),
-        {"agent_id": "A91XMB7113", "status": "processing"},
+        "agent_generate_1", generate, {"agent_id": "A91XMB7113", "status": "processing"}
     ),
     Success(
         "agent_generate_2",
-        lambda c: c.generate_agent(prompt="p"),
+        generate,
         {
             "agent_id": "A80HVD8577",
             "status": "processing",
             "message": "Agent generation started",
         },
     ),
-    Success(
-        "agent_generate_3",
-        lambda c: c.generate_agent(prompt="p"),
-        {"status": "processing"},
-    ),
-    Success(
-        "agent_generate_4",
-        lambda c: c.generate_agent(prompt="p"),
-        {"agent_id": "...", "status": "processing"},
-    ),
+    Success("agent_generate_3", generate, {"status": "processing"}),
+    Success("agent_generate_4", generate, {"agent_id": "...", "status": "processing"}),
     Success(
         "agent_get_1",
         lambda c: c.get_agent("A80HVD8577"),

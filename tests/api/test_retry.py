@@ -11,6 +11,7 @@ from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.bithuman.api import (
+    DEFAULT_REQUEST_TIMEOUT,
     RETRY_AFTER_CAP,
     BithumanClient,
     BithumanConnectionError,
@@ -51,6 +52,20 @@ def rate_limited(retry_after: str | None = None) -> Reply:
     headers = {} if retry_after is None else {"Retry-After": retry_after}
     body = {"error": {"code": "RATE_LIMITED", "message": "Too many"}}
     return Reply(429, body, headers)
+
+
+def attempting_client(
+    session: aiohttp.ClientSession,
+    url: str,
+    sleep: RecordingSleep,
+    attempts: int,
+    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+) -> BithumanClient:
+    """Return a client of `url` making `attempts` attempts, sleeping on `sleep`."""
+    retry = RetryPolicy(attempts=attempts, sleep=sleep)
+    return BithumanClient(
+        session, SECRET, base_url=url, request_timeout=timeout, retry=retry
+    )
 
 
 # The policy
@@ -326,46 +341,56 @@ async def test_rate_limit_without_usable_retry_after_backs_off_up_to_attempts(
     assert recorded_sleep.delays == [1.0, 2.0]
 
 
-async def test_repeated_rate_limits_are_retried_until_attempts_run_out(
-    stub: Stub, stub_client: BithumanClient, recorded_sleep: RecordingSleep
+@pytest.mark.parametrize(
+    ("script", "call", "expected", "requests", "delays"),
+    [
+        pytest.param(
+            [rate_limited("2")],
+            lambda c: c.get_account(),
+            BithumanRateLimitError,
+            3,
+            [2.0, 2.0],
+            id="repeated-rate-limits-until-attempts-run-out",
+        ),
+        pytest.param(
+            [rate_limited("1"), SERVER_ERROR, SERVER_ERROR, ACCOUNT],
+            lambda c: c.get_account(),
+            BithumanServerError,
+            3,
+            [1.0, 2.0],
+            id="rate-limits-and-server-errors-share-the-attempts",
+        ),
+        pytest.param(
+            [NOT_FOUND, ACCOUNT],
+            lambda c: c.get_agent("A1"),
+            BithumanNotFoundError,
+            1,
+            [],
+            id="not-found-is-not-retried",
+        ),
+    ],
+)
+async def test_failures_are_retried_only_while_attempts_last(
+    stub: Stub,
+    stub_client: BithumanClient,
+    recorded_sleep: RecordingSleep,
+    script: list[Reply],
+    call: Call,
+    expected: type[BithumanError],
+    requests: int,
+    delays: list[float],
 ) -> None:
-    stub.script(rate_limited("2"))
-    with pytest.raises(BithumanRateLimitError):
-        await stub_client.get_account()
-    assert recorded_sleep.delays == [2.0, 2.0]
-    assert len(stub.requests) == 3
-
-
-async def test_rate_limits_and_server_errors_share_the_attempts(
-    stub: Stub, stub_client: BithumanClient, recorded_sleep: RecordingSleep
-) -> None:
-    stub.script(rate_limited("1"), SERVER_ERROR, SERVER_ERROR, ACCOUNT)
-    with pytest.raises(BithumanServerError):
-        await stub_client.get_account()
-    assert recorded_sleep.delays == [1.0, 2.0]
-    assert len(stub.requests) == 3
-
-
-async def test_not_found_is_not_retried(
-    stub: Stub, stub_client: BithumanClient, recorded_sleep: RecordingSleep
-) -> None:
-    stub.script(NOT_FOUND, ACCOUNT)
-    with pytest.raises(BithumanNotFoundError):
-        await stub_client.get_agent("A1")
-    assert len(stub.requests) == 1
-    assert recorded_sleep.delays == []
+    stub.script(*script)
+    with pytest.raises(expected):
+        await call(stub_client)
+    assert recorded_sleep.delays == delays
+    assert len(stub.requests) == requests
 
 
 async def test_timeout_is_retried_then_raised(
     stub: Stub, session: aiohttp.ClientSession, recorded_sleep: RecordingSleep
 ) -> None:
-    client = BithumanClient(
-        session,
-        SECRET,
-        base_url=stub.url,
-        request_timeout=0.05,
-        retry=RetryPolicy(attempts=2, sleep=recorded_sleep),
-    )
+    client = attempting_client(session, stub.url, recorded_sleep, 2, timeout=0.05)
     stub.script(Reply(delay=1.0))
     with pytest.raises(BithumanTimeoutError) as err:
         await client.get_account()
@@ -378,12 +403,7 @@ async def test_timeout_is_retried_then_raised(
 async def test_refused_connection_is_retried_then_raised(
     session: aiohttp.ClientSession, recorded_sleep: RecordingSleep
 ) -> None:
-    client = BithumanClient(
-        session,
-        SECRET,
-        base_url="http://127.0.0.1:9",
-        retry=RetryPolicy(attempts=2, sleep=recorded_sleep),
-    )
+    client = attempting_client(session, "http://127.0.0.1:9", recorded_sleep, 2)
     with pytest.raises(BithumanConnectionError) as err:
         await client.list_webhooks()
     assert not isinstance(err.value, BithumanTimeoutError)
@@ -394,12 +414,7 @@ async def test_refused_connection_is_retried_then_raised(
 async def test_single_attempt_policy_never_retries(
     stub: Stub, session: aiohttp.ClientSession, recorded_sleep: RecordingSleep
 ) -> None:
-    client = BithumanClient(
-        session,
-        SECRET,
-        base_url=stub.url,
-        retry=RetryPolicy(attempts=1, sleep=recorded_sleep),
-    )
+    client = attempting_client(session, stub.url, recorded_sleep, 1)
     stub.script(rate_limited("1"), ACCOUNT)
     with pytest.raises(BithumanRateLimitError):
         await client.get_account()

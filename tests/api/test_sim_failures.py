@@ -27,7 +27,7 @@ from custom_components.bithuman.api import (
     RetryPolicy,
 )
 
-from .conftest import SIM_SECRET, ClockSleep, LossyProxy
+from .conftest import SIM_SECRET, ClockSleep, LossyProxy, sim_client
 
 type Call = Callable[[BithumanClient], Awaitable[Any]]
 
@@ -382,13 +382,7 @@ def impatient_client(
     sim_policy: RetryPolicy,
 ) -> BithumanClient:
     """Return a client of the simulator that waits 0.1 s for each answer."""
-    return BithumanClient(
-        session,
-        SIM_SECRET,
-        base_url=simulator_url,
-        request_timeout=0.1,
-        retry=sim_policy,
-    )
+    return sim_client(session, simulator_url, sim_policy, 0.1)
 
 
 @pytest.mark.parametrize(

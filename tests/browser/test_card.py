@@ -46,6 +46,10 @@ EDITOR_DASHBOARD: Final = "bithuman-card-editor"
 README_SCREENSHOT: Final = REPO_ROOT / "assets" / "screenshot-card.png"
 README_SCREENSHOT_MAX_BYTES: Final = 400_000
 APP_MODULE: Final = re.compile(r"/frontend_latest/app\.[0-9a-f]+\.js$")
+LIVEKIT_HINT: Final = (
+    "Gestures need a LiveKit connection. Add it in"
+    " Settings → Devices & services → bitHuman → Configure."
+)
 
 
 def card_of(page: Page, agent_name: str) -> Locator:
@@ -288,15 +292,77 @@ def test_say_box_makes_the_avatar_speak(
 def test_gesture_buttons_wait_for_livekit(
     ha_page: Page, goto_with_card: GotoWithCard
 ) -> None:
-    """Front Door lists its gestures; without the LiveKit options they are disabled."""
+    """Front Door lists its gestures; without the LiveKit options they are disabled.
+
+    The card says why, and what to do; it has nothing to say where the
+    agent has no gestures.
+    """
     goto_with_card(ha_page, AVATARS)
     card = card_of(ha_page, FRONT_DOOR.name)
     expect(card.get_by_text("Gestures", exact=True)).to_be_visible()
     wave = card.get_by_role("button", name="Mini wave hello")
     expect(wave).to_be_visible()
     expect(wave).to_be_disabled()
-    # An agent without dynamics shows no gesture row at all.
-    expect(card_of(ha_page, "Kitchen Helper").get_by_text("Gestures")).to_have_count(0)
+    expect(card.locator("p.hint")).to_have_text([LIVEKIT_HINT])
+    expect(wave).to_have_accessible_description(LIVEKIT_HINT)
+    # An agent without dynamics shows no gesture row at all, and no hint.
+    kitchen = card_of(ha_page, "Kitchen Helper")
+    expect(kitchen.get_by_text("Gestures")).to_have_count(0)
+    expect(kitchen.locator("p.hint")).to_have_count(0)
+
+
+# The effective colour of a disabled button's label (its opacity applied) and
+# the card's background, both as sRGB channels, painted on a one-pixel canvas
+# so that any CSS colour syntax the browser computes is resolved by it.
+DISABLED_LABEL_COLOURS: Final = """(button) => {
+  const host = button.getRootNode().host;
+  const cardBox = host.shadowRoot.querySelector(".card");
+  const paint = (...layers) => {
+    const ctx = document.createElement("canvas").getContext("2d");
+    for (const [colour, alpha] of layers) {
+      ctx.globalAlpha = alpha;
+      ctx.fillStyle = colour;
+      ctx.fillRect(0, 0, 1, 1);
+    }
+    return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3);
+  };
+  const back = getComputedStyle(cardBox).backgroundColor;
+  const style = getComputedStyle(button);
+  return {
+    opacity: Number(style.opacity),
+    label: paint([back, 1], [style.color, Number(style.opacity)]),
+    card: paint([back, 1]),
+  };
+}"""
+
+
+def contrast(first: list[int], second: list[int]) -> float:
+    """Return the WCAG contrast ratio of two sRGB colours (1 to 21)."""
+
+    def relative_luminance(rgb: list[int]) -> float:
+        linear = [
+            channel / 12.92
+            if channel <= 0.04045
+            else ((channel + 0.055) / 1.055) ** 2.4
+            for channel in (value / 255 for value in rgb)
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((relative_luminance(first), relative_luminance(second)))[::-1]
+    return (high + 0.05) / (low + 0.05)
+
+
+def expect_disabled_labels_legible(page: Page) -> None:
+    """Disabled Start (Garden Guide) and gesture (Front Door): 3:1 on the card."""
+    for button in (
+        card_of(page, "Garden Guide").get_by_role("button", name="Start", exact=True),
+        card_of(page, FRONT_DOOR.name).get_by_role("button", name="Mini wave hello"),
+    ):
+        expect(button).to_be_disabled()
+        colours = button.evaluate(DISABLED_LABEL_COLOURS)
+        ratio = contrast(colours["label"], colours["card"])
+        assert colours["opacity"] == 1, colours
+        assert ratio >= 3, (round(ratio, 2), colours)
 
 
 def _cards_clip(page: Page, names: list[str]) -> dict[str, float]:
@@ -319,6 +385,8 @@ def test_dashboard_in_light_and_dark_theme(
 ) -> None:
     """Screenshots of the Avatars dashboard; the card follows the theme.
 
+    In both, disabled buttons keep a legible label (not faded, 3:1 or more).
+
     The light one, cropped to the first four cards, is the README's
     screenshot (assets/screenshot-card.png).
     """
@@ -327,6 +395,7 @@ def test_dashboard_in_light_and_dark_theme(
     expect_portraits_loaded(ha_page, everyone)
     save_screenshot(ha_page, "light")
     assert luminance(card_background(card_of(ha_page, FRONT_DOOR.name))) > 0.8
+    expect_disabled_labels_legible(ha_page)
 
     names = everyone[:4]  # ready and live, ready, generating, failed
     write_screenshot(
@@ -341,3 +410,4 @@ def test_dashboard_in_light_and_dark_theme(
     expect_portraits_loaded(dark, everyone)
     save_screenshot(dark, "dark")
     assert luminance(card_background(card_of(dark, FRONT_DOOR.name))) < 0.25
+    expect_disabled_labels_legible(dark)

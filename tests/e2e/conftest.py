@@ -8,11 +8,12 @@ They talk to real processes over real sockets on 127.0.0.1.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_socket
 
-from devtools.bootstrap import BootstrapResult
+from devtools.bootstrap import BootstrapResult, HomeAssistantApi
 from devtools.harness import Harness, run_sync
 
 
@@ -34,6 +35,16 @@ class DevInstance:
         """An access token of the owner (valid 30 minutes)."""
         assert self.first.access_token
         return self.first.access_token
+
+
+async def preferred_pipeline(api: HomeAssistantApi) -> dict[str, Any]:
+    """Return Home Assistant's preferred Assist pipeline."""
+    listing = await api.websocket_command("assist_pipeline/pipeline/list")
+    return next(
+        pipeline
+        for pipeline in listing["pipelines"]
+        if pipeline["id"] == listing["preferred_pipeline"]
+    )
 
 
 @pytest.fixture(scope="package")

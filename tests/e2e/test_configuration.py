@@ -16,7 +16,7 @@ from devtools.bootstrap import HomeAssistantApi
 from devtools.ha_api import wait_until
 from devtools.ha_requirements import CONFIGURATION_YAML, configured_domains
 
-from .conftest import DevInstance
+from .conftest import DevInstance, preferred_pipeline
 
 pytestmark = pytest.mark.timeout(900)
 APPEAR_TIMEOUT = 120.0  # only a hang takes this long
@@ -107,12 +107,7 @@ async def test_assist_pipeline_answers_with_the_builtin_agent(
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, dev_instance.harness.ha_url)
         api.access_token = dev_instance.token
-        pipelines = await api.websocket_command("assist_pipeline/pipeline/list")
-        preferred = next(
-            pipeline
-            for pipeline in pipelines["pipelines"]
-            if pipeline["id"] == pipelines["preferred_pipeline"]
-        )
+        preferred = await preferred_pipeline(api)
         assert preferred["conversation_engine"] == "conversation.home_assistant"
         answer = await api.request(
             "POST",

@@ -23,7 +23,7 @@ from bithuman_simulator.demo import DEMO_AGENTS
 from devtools.bootstrap import ONBOARDING_STEPS, HomeAssistantApi
 from devtools.config_dir import http_settings, write_http_storage
 
-from .conftest import DevInstance
+from .conftest import DevInstance, preferred_pipeline
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -107,12 +107,7 @@ async def test_develop_bootstrap_brings_up_the_demo(dev_instance: DevInstance) -
 
         # Assist speaks with bitHuman's Voice, and "broadcast" reaches the
         # live avatar (Front Door) through its announce satellite.
-        pipelines = await api.websocket_command("assist_pipeline/pipeline/list")
-        preferred = next(
-            pipeline
-            for pipeline in pipelines["pipelines"]
-            if pipeline["id"] == pipelines["preferred_pipeline"]
-        )
+        preferred = await preferred_pipeline(api)
         assert preferred["tts_engine"] == "tts.demo_example_com_voice"
         await api.websocket_command(
             "conversation/process", text="broadcast dinner is ready", language="en"

@@ -15,10 +15,15 @@ from unittest.mock import AsyncMock, patch
 
 from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import Platform
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 import jwt
 from livekit import api, rtc
@@ -27,6 +32,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    snapshot_platform,
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -45,12 +51,23 @@ from custom_components.bithuman.const import (
     DOMAIN,
     SUBENTRY_TYPE_AGENT,
 )
+from custom_components.bithuman.repairs import issue_id
 
 if TYPE_CHECKING:
     from collections.abc import Generator
 
     from bithuman_simulator.simulator import Simulator
 
+# Every bitHuman action, as services.yaml, the translations and README list them.
+ACTIONS = (
+    "speak",
+    "add_context",
+    "trigger_gesture",
+    "generate_dynamics",
+    "update_prompt",
+    "end_session",
+    "generate_agent",
+)
 ACCOUNT_KEY = "sk_integration_secret_4f1c9a7e2b"
 USER_ID = "user-0001"
 EMAIL = "ada@example.com"
@@ -153,6 +170,11 @@ def other_account(simulator: Simulator) -> str:
     return OTHER_ACCOUNT_KEY
 
 
+def entry_data(secret: str, url: str) -> dict[str, str]:
+    """Return what an entry stores: the API secret and the API URL."""
+    return {CONF_API_SECRET: secret, CONF_API_URL: url}
+
+
 def agent_subentry(code: str, name: str) -> dict[str, Any]:
     """Return the subentry data of an agent, as the config flow stores it."""
     return {
@@ -180,7 +202,7 @@ def config_entry_factory(
             "domain": DOMAIN,
             "title": EMAIL,
             "unique_id": USER_ID,
-            "data": {CONF_API_SECRET: account, CONF_API_URL: simulator_url},
+            "data": entry_data(account, simulator_url),
             "subentries_data": [
                 agent_subentry(code, name) for code, name in (agents or {}).items()
             ],
@@ -243,6 +265,93 @@ async def init_integration(
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     return entry
+
+
+async def set_up_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+    """Add `entry` to Home Assistant and set it up, as at start-up.
+
+    Returns whether setup succeeded; a failed setup leaves the entry in its
+    error or retry state for the test to look at.
+    """
+    entry.add_to_hass(hass)
+    set_up = await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return set_up
+
+
+@pytest.fixture
+async def entry_with_revoked_secret(
+    hass: HomeAssistant,
+    config_entry_factory: Callable[..., MockConfigEntry],
+    simulator: Simulator,
+    agents: dict[str, str],
+) -> MockConfigEntry:
+    """Set up an entry with the `agents` after bitHuman revoked its secret.
+
+    Setup is refused: the entry is left in its error state.
+    """
+    simulator.revoke_secret(ACCOUNT_KEY)
+    entry = config_entry_factory(agents=agents)
+    await set_up_entry(hass, entry)
+    return entry
+
+
+type SnapshotEntities = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> SnapshotEntities:
+    """Return a check of the set-up entry's entities and states against the snapshot.
+
+    Parametrize `platforms` to narrow it to one platform.
+    """
+
+    async def check() -> None:
+        await snapshot_platform(
+            hass, entity_registry, snapshot, init_integration.entry_id
+        )
+
+    return check
+
+
+type EntryIssue = Callable[..., ir.IssueEntry | None]
+
+
+@pytest.fixture
+def entry_issue(
+    init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> EntryIssue:
+    """Return a look-up of the set-up entry's repair issue of a kind.
+
+    Call it with the kind and, for an issue about one agent, the agent's
+    code; it returns None while there is no such issue.
+    """
+
+    def issue(kind: str, code: str | None = None) -> ir.IssueEntry | None:
+        return issue_registry.async_get_issue(
+            DOMAIN, issue_id(kind, init_integration.entry_id, code)
+        )
+
+    return issue
+
+
+async def entity_action(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any
+) -> None:
+    """Perform an action on one entity, as the user does, and wait for it."""
+    await hass.services.async_call(
+        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def press(hass: HomeAssistant, entity_id: str) -> None:
+    """Press a button entity."""
+    await entity_action(hass, BUTTON_DOMAIN, SERVICE_PRESS, entity_id)
 
 
 def agent_device(hass: HomeAssistant, code: str) -> dr.DeviceEntry | None:
@@ -449,15 +558,21 @@ async def livekit_server(socket_enabled: None) -> AsyncIterator[LiveKitServer]:
     await runner.cleanup()
 
 
+def livekit_connection(
+    url: str, key: str = LIVEKIT_API_KEY, secret: str = LIVEKIT_API_SECRET
+) -> dict[str, str]:
+    """Return the LiveKit connection options: URL, API key and API secret."""
+    return {
+        CONF_LIVEKIT_URL: url,
+        CONF_LIVEKIT_API_KEY: key,
+        CONF_LIVEKIT_API_SECRET: secret,
+    }
+
+
 @pytest.fixture
 def livekit_options(livekit_server: LiveKitServer) -> dict[str, str]:
     """Return entry options pointing gestures at the LiveKit stand-in."""
-    return {
-        CONF_LIVEKIT_URL: livekit_server.url,
-        CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
-        CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET,
-        CONF_AVATAR_IDENTITY: AVATAR,
-    }
+    return {**livekit_connection(livekit_server.url), CONF_AVATAR_IDENTITY: AVATAR}
 
 
 class FakeRtcRoom:

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from homeassistant.const import STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import Simulator
 
-from .conftest import KITCHEN, Advance
+from .conftest import KITCHEN, Advance, SnapshotEntities, press
 
 
 @pytest.mark.parametrize("platforms", [[Platform.BINARY_SENSOR]])
-async def test_binary_sensors(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_binary_sensors(snapshot_entities: SnapshotEntities) -> None:
     """Each agent's Dynamics ready sensor, with its state."""
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_status_ready_without_url_is_not_ready(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """The API says `ready` for never-generated dynamics; the sensor says off."""
     assert simulator.dynamics_json(KITCHEN)["status"] == "ready"
@@ -46,12 +37,7 @@ async def test_turns_on_when_the_url_appears(
     advance: Advance,
 ) -> None:
     """Generating dynamics from Home Assistant flips the sensor on at the end."""
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": "button.kitchen_generate_dynamics"},
-        blocking=True,
-    )
+    await press(hass, "button.kitchen_generate_dynamics")
     states: list[str] = []
     for _ in range(40):
         await advance(5)

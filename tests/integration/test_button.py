@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
-from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import Simulator
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, SnapshotEntities, press
 
 
 @pytest.mark.parametrize("platforms", [[Platform.BUTTON]])
-async def test_buttons(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_buttons(snapshot_entities: SnapshotEntities) -> None:
     """Generate dynamics per agent, and a button per gesture it has."""
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
-async def _press(hass: HomeAssistant, entity_id: str) -> None:
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
-
-
+@pytest.mark.usefixtures("init_integration")
 async def test_generate_dynamics_request_and_charge(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """The button starts one generation, charged 250 credits once."""
     simulator.clear_requests()
-    await _press(hass, "button.kitchen_generate_dynamics")
+    await press(hass, "button.kitchen_generate_dynamics")
     posts = [r for r in simulator.requests if r.path == "/v1/dynamics/generate"]
     assert len(posts) == 1
     assert posts[0].json == {"agent_id": KITCHEN, "duration": 5, "model": "auto"}
@@ -59,7 +44,7 @@ async def test_generate_dynamics_without_credits(
     """402: a translated error and a repair issue; nothing charged."""
     simulator.set_credits(USER_ID, 100)
     with pytest.raises(HomeAssistantError) as exc_info:
-        await _press(hass, "button.kitchen_generate_dynamics")
+        await press(hass, "button.kitchen_generate_dynamics")
     assert exc_info.value.translation_key == "insufficient_credits"
     assert issue_registry.async_get_issue(
         DOMAIN, f"insufficient_credits_{init_integration.entry_id}"
@@ -107,10 +92,10 @@ async def test_generate_dynamics_refused_while_generating_or_failed(
     advance: Advance,
 ) -> None:
     """A second press while a generation runs is refused: nothing charged twice."""
-    await _press(hass, "button.kitchen_generate_dynamics")
+    await press(hass, "button.kitchen_generate_dynamics")
     await advance(5)
     with pytest.raises(ServiceValidationError) as exc_info:
-        await _press(hass, "button.kitchen_generate_dynamics")
+        await press(hass, "button.kitchen_generate_dynamics")
     assert exc_info.value.translation_key == "dynamics_generating"
     assert [charge.amount for charge in simulator.charges(USER_ID)] == [250]
 
@@ -120,7 +105,7 @@ async def test_end_session_button(
 ) -> None:
     """End session closes the agent's live room; the agent stops billing."""
     assert hass.states.get("binary_sensor.front_door_live").state == "on"
-    await _press(hass, "button.front_door_end_session")
+    await press(hass, "button.front_door_end_session")
     await hass.async_block_till_done()
     assert simulator.agent(FRONT_DOOR).live_rooms == []
     assert hass.states.get("binary_sensor.front_door_live").state == "off"

@@ -70,6 +70,9 @@ from tests.integration.conftest import (
     Advance,
     LiveKitServer,
     agent_device,
+    entry_data,
+    livekit_connection,
+    set_up_entry,
 )
 
 if TYPE_CHECKING:
@@ -211,6 +214,17 @@ async def sign_in(hass: HomeAssistant, secret: str, url: str) -> ConfigFlowResul
     return await submit(hass, await start_setup(hass), credentials(secret, url))
 
 
+async def reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, secret: str | None, url: str
+) -> ConfigFlowResult:
+    """Open "Reconfigure" on the entry, type a secret and an API URL, and wait."""
+    result = await submit(
+        hass, await entry.start_reconfigure_flow(hass), credentials(secret, url)
+    )
+    await hass.async_block_till_done()
+    return result
+
+
 def reauth_flow(hass: HomeAssistant) -> Any:
     """Return the one reauth flow in progress."""
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -246,21 +260,22 @@ async def submit_options(
     )
 
 
-def livekit_input(
-    url: str, key: str = LIVEKIT_API_KEY, secret: str = LIVEKIT_API_SECRET
-) -> dict[str, str]:
-    """Return a complete LiveKit connection as typed in the options."""
-    return {
-        CONF_LIVEKIT_URL: url,
-        CONF_LIVEKIT_API_KEY: key,
-        CONF_LIVEKIT_API_SECRET: secret,
-    }
-
-
 @pytest.fixture
 def entry(config_entry_factory: EntryFactory, hass: HomeAssistant) -> MockConfigEntry:
     """Return a stored entry of the main account tracking Front Door, not set up."""
     stored = config_entry_factory(agents={FRONT_DOOR: "Front Door"})
+    stored.add_to_hass(hass)
+    return stored
+
+
+@pytest.fixture
+def livekit_entry(
+    config_entry_factory: EntryFactory,
+    hass: HomeAssistant,
+    livekit_options: dict[str, str],
+) -> MockConfigEntry:
+    """Return a stored entry with a working LiveKit connection, not set up."""
+    stored = config_entry_factory(options=livekit_options)
     stored.add_to_hass(hass)
     return stored
 
@@ -433,7 +448,7 @@ async def test_setup_creates_the_account_entry_with_every_agent(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
-    assert result["data"] == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
+    assert result["data"] == entry_data(ACCOUNT_KEY, simulator_url)
     created = result["result"]
     assert created.unique_id == USER_ID
     assert sorted(
@@ -527,7 +542,7 @@ async def test_setup_stores_the_secret_and_url_without_stray_whitespace(
     agents_step = await sign_in(hass, f"  {ACCOUNT_KEY}\t", f" {simulator_url}/ ")
     result = await submit(hass, agents_step, {})
 
-    assert result["data"] == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
+    assert result["data"] == entry_data(ACCOUNT_KEY, simulator_url)
 
 
 @pytest.mark.usefixtures("account")
@@ -691,7 +706,7 @@ async def test_reauth_stores_the_new_secret(
     await hass.async_block_till_done()
 
     assert_abort(result, "reauth_successful")
-    assert entry.data == {CONF_API_SECRET: NEW_SECRET, CONF_API_URL: simulator_url}
+    assert entry.data == entry_data(NEW_SECRET, simulator_url)
 
 
 @pytest.mark.parametrize("case", [*SECRET_CHECK_FAILURES, BLANK_SECRET])
@@ -766,16 +781,11 @@ async def test_reauth_reloads_the_loaded_entry_with_the_new_secret(
 
 async def test_reauth_sets_up_the_entry_whose_secret_was_refused_at_start(
     hass: HomeAssistant,
-    config_entry_factory: EntryFactory,
+    entry_with_revoked_secret: MockConfigEntry,
     simulator: Simulator,
-    agents: dict[str, str],
 ) -> None:
     """Setup failed on a revoked secret; the new secret gets the entry loaded."""
-    simulator.revoke_secret(ACCOUNT_KEY)
-    stored = config_entry_factory(agents=agents)
-    stored.add_to_hass(hass)
-    await hass.config_entries.async_setup(stored.entry_id)
-    await hass.async_block_till_done()
+    stored = entry_with_revoked_secret
     assert stored.state is ConfigEntryState.SETUP_ERROR
     simulator.add_secret(USER_ID, NEW_SECRET)
 
@@ -833,15 +843,10 @@ async def test_reconfigure_stores_a_new_secret_and_url(
     """Both change (trimmed), as long as they reach the same account."""
     simulator.add_secret(USER_ID, NEW_SECRET)
 
-    result = await submit(
-        hass,
-        await entry.start_reconfigure_flow(hass),
-        credentials(f" {NEW_SECRET} ", f" {second_api_url}/"),
-    )
-    await hass.async_block_till_done()
+    result = await reconfigure(hass, entry, f" {NEW_SECRET} ", f" {second_api_url}/")
 
     assert_abort(result, "reconfigure_successful")
-    assert entry.data == {CONF_API_SECRET: NEW_SECRET, CONF_API_URL: second_api_url}
+    assert entry.data == entry_data(NEW_SECRET, second_api_url)
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -850,15 +855,10 @@ async def test_reconfigure_with_blank_secret_keeps_the_stored_one(
     hass: HomeAssistant, entry: MockConfigEntry, second_api_url: str, blank: str | None
 ) -> None:
     """Leaving the secret empty changes only the URL."""
-    result = await submit(
-        hass,
-        await entry.start_reconfigure_flow(hass),
-        credentials(blank, second_api_url),
-    )
-    await hass.async_block_till_done()
+    result = await reconfigure(hass, entry, blank, second_api_url)
 
     assert_abort(result, "reconfigure_successful")
-    assert entry.data == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: second_api_url}
+    assert entry.data == entry_data(ACCOUNT_KEY, second_api_url)
 
 
 @pytest.mark.parametrize(
@@ -885,7 +885,7 @@ async def test_reconfigure_errors(
     )
 
     assert_form(result, "reconfigure", case.errors)
-    assert entry.data == {CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: simulator_url}
+    assert entry.data == entry_data(ACCOUNT_KEY, simulator_url)
 
 
 async def test_reconfigure_form_keeps_what_was_typed_after_an_error(
@@ -903,35 +903,31 @@ async def test_reconfigure_form_keeps_what_was_typed_after_an_error(
     }
 
 
-async def test_reconfigure_with_another_accounts_secret_aborts_wrong_account(
-    hass: HomeAssistant, entry: MockConfigEntry, other_account: str, simulator_url: str
-) -> None:
-    """A secret of another account is refused; the entry is unchanged."""
-    result = await submit(
-        hass,
-        await entry.start_reconfigure_flow(hass),
-        credentials(other_account, simulator_url),
-    )
-
-    assert_abort(result, "wrong_account")
-    assert entry.data[CONF_API_SECRET] == ACCOUNT_KEY
-
-
-async def test_reconfigure_to_a_server_of_another_account_aborts_wrong_account(
+@pytest.mark.parametrize(
+    ("secret", "url"),
+    [
+        # A secret of another account is refused; the entry is unchanged.
+        pytest.param(OTHER_ACCOUNT_KEY, "{simulator}", id="another-accounts-secret"),
+        # The stored secret on another endpoint is someone else's: refused.
+        pytest.param(None, "{foreign}", id="server-of-another-account"),
+    ],
+)
+@pytest.mark.usefixtures("other_account")
+async def test_reconfigure_to_another_account_aborts_wrong_account(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     simulator_url: str,
     foreign_api_url: str,
+    secret: str | None,
+    url: str,
 ) -> None:
-    """The stored secret on another endpoint is someone else's: refused."""
-    result = await submit(
-        hass,
-        await entry.start_reconfigure_flow(hass),
-        credentials(None, foreign_api_url),
-    )
+    """A secret or an endpoint that leads to another account: refused, not stored."""
+    typed_url = url.format(simulator=simulator_url, foreign=foreign_api_url)
+
+    result = await reconfigure(hass, entry, secret, typed_url)
 
     assert_abort(result, "wrong_account")
-    assert entry.data[CONF_API_URL] == simulator_url
+    assert entry.data == entry_data(ACCOUNT_KEY, simulator_url)
 
 
 async def test_reconfigure_reloads_the_loaded_entry_with_the_new_secret(
@@ -946,12 +942,7 @@ async def test_reconfigure_reloads_the_loaded_entry_with_the_new_secret(
     simulator.revoke_secret(ACCOUNT_KEY)
     simulator.clear_requests()
 
-    result = await submit(
-        hass,
-        await init_integration.start_reconfigure_flow(hass),
-        credentials(NEW_SECRET, simulator_url),
-    )
-    await hass.async_block_till_done()
+    result = await reconfigure(hass, init_integration, NEW_SECRET, simulator_url)
 
     assert_abort(result, "reconfigure_successful")
     # The form's check of the account, then one setup: reloaded once, not twice.
@@ -971,19 +962,12 @@ async def test_reconfigure_sets_up_the_entry_that_could_not_connect(
     """A wrong API URL kept setup retrying; the right one gets the entry loaded."""
     stored = config_entry_factory(
         agents=agents,
-        data={CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: closed_port_url()},
+        data=entry_data(ACCOUNT_KEY, closed_port_url()),
     )
-    stored.add_to_hass(hass)
-    await hass.config_entries.async_setup(stored.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, stored)
     assert stored.state is ConfigEntryState.SETUP_RETRY
 
-    result = await submit(
-        hass,
-        await stored.start_reconfigure_flow(hass),
-        credentials(None, simulator_url),
-    )
-    await hass.async_block_till_done()
+    result = await reconfigure(hass, stored, None, simulator_url)
 
     assert_abort(result, "reconfigure_successful")
     assert stored.state is ConfigEntryState.LOADED
@@ -1218,9 +1202,7 @@ async def test_added_agent_appears_as_a_device_of_the_loaded_entry(
 ) -> None:
     """The running entry picks the new agent up: its device shows."""
     running = config_entry_factory(agents={FRONT_DOOR: agents[FRONT_DOOR]})
-    running.add_to_hass(hass)
-    await hass.config_entries.async_setup(running.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, running)
     assert agent_device(hass, KITCHEN) is None
 
     await submit_agent(hass, await start_add_agent(hass, running), KITCHEN)
@@ -1237,14 +1219,12 @@ async def test_added_agent_appears_as_a_device_of_the_loaded_entry(
 
 async def test_options_show_the_stored_connection_but_not_its_secret(
     hass: HomeAssistant,
-    config_entry_factory: EntryFactory,
+    livekit_entry: MockConfigEntry,
     livekit_options: dict[str, str],
 ) -> None:
     """URL, key and identity are pre-filled; the LiveKit secret never is."""
-    stored = config_entry_factory(options=livekit_options)
-    stored.add_to_hass(hass)
 
-    result = await start_options(hass, stored)
+    result = await start_options(hass, livekit_entry)
 
     assert_form(result, "init", strings=OPTIONS)
     assert suggested(result) == {
@@ -1255,61 +1235,70 @@ async def test_options_show_the_stored_connection_but_not_its_secret(
     assert LIVEKIT_API_SECRET not in json.dumps(form_fields(result))
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed", "identity"),
+    [
+        pytest.param(
+            "entry",
+            livekit_connection(" {livekit}/ ", f" {LIVEKIT_API_KEY} "),
+            " my-avatar ",
+            id="new-connection-cleaned-up",
+        ),
+        pytest.param(
+            "livekit_entry",
+            livekit_connection("{livekit}", secret=""),
+            "lobby-avatar",
+            id="blank-secret-keeps-the-stored-one",
+        ),
+    ],
+)
 async def test_options_are_stored_after_livekit_accepts_them(
-    hass: HomeAssistant, entry: MockConfigEntry, livekit_server: LiveKitServer
-) -> None:
-    """The connection is checked with ListRooms, then stored (cleaned up)."""
-    typed = livekit_input(f" {livekit_server.url}/ ", f" {LIVEKIT_API_KEY} ")
-    typed[CONF_AVATAR_IDENTITY] = " my-avatar "
-
-    result = await submit_options(hass, await start_options(hass, entry), typed)
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert livekit_server.methods() == [("ListRooms", None)]
-    assert entry.options == {
-        CONF_LIVEKIT_URL: livekit_server.url,
-        CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
-        CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET,
-        CONF_AVATAR_IDENTITY: "my-avatar",
-    }
-
-
-async def test_options_with_blank_secret_keep_the_stored_secret(
     hass: HomeAssistant,
+    request: pytest.FixtureRequest,
     config_entry_factory: EntryFactory,
-    livekit_options: dict[str, str],
     livekit_server: LiveKitServer,
+    stored: str,
+    typed: dict[str, str],
+    identity: str,
 ) -> None:
-    """Changing the identity only: the stored secret is checked and kept."""
-    stored = config_entry_factory(options=livekit_options)
-    stored.add_to_hass(hass)
-    typed = livekit_input(livekit_server.url, secret="")
-    typed[CONF_AVATAR_IDENTITY] = "lobby-avatar"
+    """The connection is checked with ListRooms, then stored (cleaned up).
 
-    result = await submit_options(hass, await start_options(hass, stored), typed)
+    Changing the identity only, with the secret left blank: the stored secret
+    is the one checked, and it is kept.
+    """
+    # `entry` (no LiveKit yet) or `livekit_entry` (a working connection).
+    configured: MockConfigEntry = request.getfixturevalue(stored)
+    user_input = {
+        key: value.format(livekit=livekit_server.url) for key, value in typed.items()
+    }
+    user_input[CONF_AVATAR_IDENTITY] = identity
+
+    result = await submit_options(
+        hass, await start_options(hass, configured), user_input
+    )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert livekit_server.methods() == [("ListRooms", None)]
-    assert stored.options == {**livekit_options, CONF_AVATAR_IDENTITY: "lobby-avatar"}
+    assert configured.options == {
+        **livekit_connection(livekit_server.url),
+        CONF_AVATAR_IDENTITY: identity.strip(),
+    }
 
 
 @pytest.mark.parametrize("identity", [None, "  "], ids=["omitted", "blank"])
 async def test_options_left_empty_turn_gestures_off(
     hass: HomeAssistant,
-    config_entry_factory: EntryFactory,
-    livekit_options: dict[str, str],
+    livekit_entry: MockConfigEntry,
     livekit_server: LiveKitServer,
     identity: str | None,
 ) -> None:
     """URL, key and secret cleared: no LiveKit, the default avatar identity."""
-    stored = config_entry_factory(options=livekit_options)
-    stored.add_to_hass(hass)
     typed = {} if identity is None else {CONF_AVATAR_IDENTITY: identity}
 
-    result = await submit_options(hass, await start_options(hass, stored), typed)
+    result = await submit_options(hass, await start_options(hass, livekit_entry), typed)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert stored.options == {CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY}
+    assert livekit_entry.options == {CONF_AVATAR_IDENTITY: DEFAULT_AVATAR_IDENTITY}
     assert livekit_server.calls == []
 
 
@@ -1348,7 +1337,7 @@ INCOMPLETE = {"base": "livekit_incomplete"}
 LIVEKIT_BAD_URL = {CONF_LIVEKIT_URL: "livekit_invalid_url"}
 LIVEKIT_REJECTED = {"base": "livekit_invalid_auth"}
 LIVEKIT_UNREACHABLE = {"base": "livekit_cannot_connect"}
-LIVEKIT = livekit_input("{livekit}")
+LIVEKIT = livekit_connection("{livekit}")
 
 
 @pytest.mark.parametrize(
@@ -1360,20 +1349,24 @@ LIVEKIT = livekit_input("{livekit}")
             "secret-only", {CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET}, INCOMPLETE
         ),
         livekit_case(
-            "no-secret-stored", livekit_input("{livekit}", secret=""), INCOMPLETE
+            "no-secret-stored", livekit_connection("{livekit}", secret=""), INCOMPLETE
         ),
         *(
-            livekit_case(f"url-{url}", livekit_input(url), LIVEKIT_BAD_URL)
+            livekit_case(f"url-{url}", livekit_connection(url), LIVEKIT_BAD_URL)
             for url in ("ftp://livekit.example", "livekit.example:7880", "wss://")
         ),
-        livekit_case("url-unparsable", livekit_input("wss://[::1"), LIVEKIT_BAD_URL),
+        livekit_case(
+            "url-unparsable", livekit_connection("wss://[::1"), LIVEKIT_BAD_URL
+        ),
         livekit_case(
             "wrong-secret",
-            livekit_input("{livekit}", secret=WRONG_LIVEKIT_SECRET),
+            livekit_connection("{livekit}", secret=WRONG_LIVEKIT_SECRET),
             LIVEKIT_REJECTED,
         ),
         livekit_case(
-            "wrong-key", livekit_input("{livekit}", key="APIwrongKey"), LIVEKIT_REJECTED
+            "wrong-key",
+            livekit_connection("{livekit}", key="APIwrongKey"),
+            LIVEKIT_REJECTED,
         ),
         livekit_case(
             "permission-denied",
@@ -1394,7 +1387,9 @@ LIVEKIT = livekit_input("{livekit}")
             _livekit_sets("answer_garbage"),
         ),
         livekit_case("no-answer", LIVEKIT, LIVEKIT_UNREACHABLE, _livekit_sets("stall")),
-        livekit_case("nothing-listens", livekit_input("{closed}"), LIVEKIT_UNREACHABLE),
+        livekit_case(
+            "nothing-listens", livekit_connection("{closed}"), LIVEKIT_UNREACHABLE
+        ),
     ],
 )
 @pytest.mark.real_time
@@ -1425,26 +1420,24 @@ async def test_options_errors(
 
 async def test_rejected_options_leave_the_stored_ones_untouched(
     hass: HomeAssistant,
-    config_entry_factory: EntryFactory,
+    livekit_entry: MockConfigEntry,
     livekit_options: dict[str, str],
     livekit_server: LiveKitServer,
 ) -> None:
     """A new key LiveKit refuses does not replace the working connection."""
-    stored = config_entry_factory(options=livekit_options)
-    stored.add_to_hass(hass)
-    typed = livekit_input(livekit_server.url, key="APIwrongKey", secret="")
+    typed = livekit_connection(livekit_server.url, key="APIwrongKey", secret="")
 
-    result = await submit_options(hass, await start_options(hass, stored), typed)
+    result = await submit_options(hass, await start_options(hass, livekit_entry), typed)
 
     assert result["errors"] == LIVEKIT_REJECTED
-    assert stored.options == livekit_options
+    assert livekit_entry.options == livekit_options
 
 
 async def test_options_form_keeps_what_was_typed_after_an_error(
     hass: HomeAssistant, entry: MockConfigEntry, livekit_server: LiveKitServer
 ) -> None:
     """After an error the URL, key, typed secret and identity are still there."""
-    typed = livekit_input(livekit_server.url, secret=WRONG_LIVEKIT_SECRET)
+    typed = livekit_connection(livekit_server.url, secret=WRONG_LIVEKIT_SECRET)
     typed[CONF_AVATAR_IDENTITY] = "my-avatar"
 
     result = await submit_options(hass, await start_options(hass, entry), typed)
@@ -1455,19 +1448,16 @@ async def test_options_form_keeps_what_was_typed_after_an_error(
 
 async def test_options_form_after_an_error_never_shows_the_stored_secret(
     hass: HomeAssistant,
-    config_entry_factory: EntryFactory,
-    livekit_options: dict[str, str],
+    livekit_entry: MockConfigEntry,
     livekit_server: LiveKitServer,
 ) -> None:
     """Blank secret (keep the stored one) and LiveKit fails: it stays hidden."""
-    stored = config_entry_factory(options=livekit_options)
-    stored.add_to_hass(hass)
     livekit_server.error = (500, {"code": "internal", "msg": "injected"})
 
     result = await submit_options(
         hass,
-        await start_options(hass, stored),
-        livekit_input(livekit_server.url, secret=""),
+        await start_options(hass, livekit_entry),
+        livekit_connection(livekit_server.url, secret=""),
     )
 
     assert result["errors"] == LIVEKIT_UNREACHABLE
@@ -1487,7 +1477,9 @@ async def test_unexpected_error_checking_livekit_shows_unknown(
         "custom_components.bithuman.options_flow.async_check_livekit",
         side_effect=RuntimeError("boom"),
     ):
-        result = await submit_options(hass, form, livekit_input(livekit_server.url))
+        result = await submit_options(
+            hass, form, livekit_connection(livekit_server.url)
+        )
 
     assert_form(result, "init", {"base": "unknown"}, strings=OPTIONS)
     assert "Unexpected error while checking LiveKit" in caplog.text

@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from bithuman_simulator import Fault, Simulator
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device, set_up_entry
 
 AGENT_ENTITIES = ("sensor.front_door_status", "sensor.kitchen_status")
 ACCOUNT_ENTITY = "sensor.ada_example_com_credit_balance"
@@ -52,9 +52,7 @@ async def test_twenty_ready_agents_cost_at_most_90_requests_an_hour(
         )
         agents[code] = f"Agent {number}"
     entry = config_entry_factory(agents=agents)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, entry)
 
     simulator.clear_requests()
     for _ in range(360):

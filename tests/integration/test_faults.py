@@ -235,6 +235,14 @@ def assert_recovered(
     }
 
 
+async def back_as_before(
+    hass: HomeAssistant, entry: MockConfigEntry, advance: Advance, before: States
+) -> None:
+    """Within one interval every entity is available again, as it was before."""
+    await seconds_until(advance, lambda: available_again(hass, entry, before), STEADY)
+    assert states(hass, entry) == before
+
+
 def poll_starts(simulator: Simulator) -> list[float]:
     """Return when each poll began (its agent-list request and retries grouped)."""
     starts: list[float] = []
@@ -496,10 +504,7 @@ async def test_fault_429_storm_with_retry_after(
     assert min(gaps) >= 60, "asked again before Retry-After"
 
     simulator.remove_fault(storm)
-    await seconds_until(
-        advance, lambda: available_again(hass, init_integration, before), STEADY
-    )
-    assert states(hass, init_integration) == before
+    await back_as_before(hass, init_integration, advance, before)
     assert spoken(simulator) == 0
     assert_charged(simulator, 0)
     assert_clean_log(caplog)
@@ -656,10 +661,7 @@ async def test_fault_agent_deleted_upstream(
 
     # Restored upstream (same code): back within one interval, repair withdrawn.
     simulator.add_agent(ACCOUNT_KEY, code=KITCHEN, name="Kitchen", dynamics="none")
-    await seconds_until(
-        advance, lambda: available_again(hass, init_integration, before), STEADY
-    )
-    assert states(hass, init_integration) == before
+    await back_as_before(hass, init_integration, advance, before)
     assert issue_registry.async_get_issue(DOMAIN, deleted) is None
     assert_clean_log(caplog)
 
@@ -703,10 +705,7 @@ async def test_fault_api_down_for_10_minutes(
     assert simulator.count("GET", "/v1/agents") <= per_poll * len(polls)
 
     simulator.set_outage(False)
-    await seconds_until(
-        advance, lambda: available_again(hass, init_integration, before), STEADY
-    )
-    assert states(hass, init_integration) == before
+    await back_as_before(hass, init_integration, advance, before)
     assert spoken(simulator) == 0
     assert_charged(simulator, 0)
     assert log_lines(caplog, "Error fetching bithuman data") == 1

@@ -34,6 +34,7 @@ from .conftest import (
     USER_ID,
     Advance,
     agent_device,
+    set_up_entry,
 )
 
 
@@ -82,25 +83,15 @@ async def test_api_down_at_setup_retries(
     """No API at start-up: setup is retried later, nothing crashes."""
     simulator.set_outage(True, mode=mode)  # type: ignore[arg-type]
     entry = config_entry_factory(agents=agents)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, entry)
     assert entry.state is ConfigEntryState.SETUP_RETRY
 
 
 async def test_rejected_secret_at_setup_starts_reauth(
-    hass: HomeAssistant,
-    config_entry_factory: Callable[..., MockConfigEntry],
-    simulator: Simulator,
-    agents: dict[str, str],
+    hass: HomeAssistant, entry_with_revoked_secret: MockConfigEntry
 ) -> None:
     """A 401 at start-up asks the user for a new secret."""
-    simulator.revoke_secret(ACCOUNT_KEY)
-    entry = config_entry_factory(agents=agents)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry_with_revoked_secret.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 

@@ -25,8 +25,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bithuman.const import (
-    CONF_API_SECRET,
-    CONF_API_URL,
     CONF_AVATAR_IDENTITY,
     CONF_LIVEKIT_API_KEY,
     CONF_LIVEKIT_API_SECRET,
@@ -51,6 +49,8 @@ from .conftest import (
     LiveKitServer,
     RtcRooms,
     agent_subentry,
+    entry_data,
+    livekit_connection,
     livekit_participant,
 )
 
@@ -130,16 +130,37 @@ def assert_error(
     assert err.translation_placeholders == placeholders
 
 
+async def trigger_given_up(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hung: asyncio.Event,
+    limit: float,
+) -> HomeAssistantError:
+    """Trigger a gesture, let it hang until `hung`, pass `limit`; return the error."""
+    task = hass.async_create_task(trigger(hass))
+    await hung.wait()
+    freezer.tick(limit + 1)
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await task
+    return exc_info.value
+
+
+@pytest.fixture
+def avatar_in_the_hall(
+    gesture_entry: MockConfigEntry, livekit_server: LiveKitServer
+) -> None:
+    """Front Door's avatar is in the LiveKit room "hall" (the account set up first)."""
+    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+
+
 # Delivery
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_gesture_is_sent_as_rpc_to_the_avatar(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant, rtc_rooms: RtcRooms
 ) -> None:
     """The RPC trigger_dynamics with the action goes to the avatar; then leave."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     response = await trigger(hass)
 
     assert response == {"agents": {FRONT_DOOR: {"room": "hall"}}}
@@ -154,12 +175,11 @@ async def test_gesture_is_sent_as_rpc_to_the_avatar(
     assert room.disconnected
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_room_is_found_through_the_server_api(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """ListRooms, then each room's participants; the avatar's room is joined."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     livekit_server.add_room("office", [livekit_participant(GUEST)])
 
     await trigger(hass)
@@ -177,13 +197,11 @@ async def test_room_is_found_through_the_server_api(
     assert room.claims.video.room == "hall"
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_server_calls_are_signed_for_their_scope(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """Each server call carries a token of the configured key for its own grant."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     await trigger(hass)
 
     list_rooms, list_participants = livekit_server.calls
@@ -194,13 +212,11 @@ async def test_server_calls_are_signed_for_their_scope(
     assert list_participants.claims.video.room == "hall"
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_room_is_joined_as_a_participant_that_publishes_nothing(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant, rtc_rooms: RtcRooms
 ) -> None:
     """A short-lived, visible Home Assistant participant that only sends data."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     await trigger(hass)
 
     [room] = rtc_rooms.created
@@ -220,13 +236,11 @@ async def test_room_is_joined_as_a_participant_that_publishes_nothing(
     assert room.options.auto_subscribe is False
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_room_client_gets_the_websocket_url(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """The http:// LiveKit URL is joined as ws://."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     await trigger(hass)
 
     assert rtc_rooms.created[0].url == livekit_server.url.replace("http://", "ws://")
@@ -250,16 +264,13 @@ def test_room_url_is_the_websocket_form(url: str, expected: str) -> None:
     "gesture",
     ["mini_wave_hello", "Mini wave hello", "  MINI WAVE HELLO ", "Mini_Wave_Hello"],
 )
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_gesture_by_action_or_friendly_name(
     hass: HomeAssistant,
-    livekit_server: LiveKitServer,
     rtc_rooms: RtcRooms,
     gesture: str,
 ) -> None:
     """The action name and the name on the button both play the gesture."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     await trigger(hass, gesture=gesture)
 
     assert rtc_rooms.created[0].rpc_calls[0]["payload"] == json.dumps(
@@ -267,12 +278,11 @@ async def test_gesture_by_action_or_friendly_name(
     )
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_gesture_in_the_room_given(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """With a room, only that room is checked for the avatar, then joined."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     livekit_server.add_room("studio", [livekit_participant(AVATAR)])
 
     response = await trigger(hass, gesture="blow_kiss_heart", room="studio")
@@ -284,13 +294,11 @@ async def test_gesture_in_the_room_given(
     assert room.claims.video.room == "studio"
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_unknown_gesture_never_reaches_livekit(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """A gesture the agent lacks is refused before any LiveKit call."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     with pytest.raises(ServiceValidationError):
         await trigger(hass, gesture="laugh_react")
 
@@ -298,13 +306,11 @@ async def test_unknown_gesture_never_reaches_livekit(
     assert rtc_rooms.created == []
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_button_press_sends_the_same_rpc(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant, rtc_rooms: RtcRooms
 ) -> None:
     """Pressing a gesture button sends the RPC the action sends."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-
     await hass.services.async_call(
         "button",
         "press",
@@ -318,15 +324,13 @@ async def test_button_press_sends_the_same_rpc(
     )
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_leaving_the_room_failing_is_still_a_success(
     hass: HomeAssistant,
-    livekit_server: LiveKitServer,
     rtc_rooms: RtcRooms,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The gesture was delivered: a failed leave is only logged."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.disconnect_error = RuntimeError("already closed")
     caplog.set_level(logging.DEBUG, logger="custom_components.bithuman")
 
@@ -437,7 +441,7 @@ async def test_every_room_is_checked_however_many(
         pytest.param(json.dumps({"agent": FRONT_DOOR}), {}, id="room-metadata"),
     ],
 )
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_avatar_in_several_rooms_goes_to_the_room_naming_the_agent(
     hass: HomeAssistant,
     livekit_server: LiveKitServer,
@@ -446,7 +450,6 @@ async def test_avatar_in_several_rooms_goes_to_the_room_naming_the_agent(
     avatar: dict[str, Any],
 ) -> None:
     """One avatar identity live in several rooms: the one naming the code wins."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     livekit_server.add_room(
         "front", [livekit_participant(AVATAR, **avatar)], metadata=room_metadata
     )
@@ -454,12 +457,11 @@ async def test_avatar_in_several_rooms_goes_to_the_room_naming_the_agent(
     assert await trigger(hass) == {"agents": {FRONT_DOOR: {"room": "front"}}}
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_avatar_in_several_rooms_by_room_name(
     hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
 ) -> None:
     """A room named after the agent code is the agent's."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     livekit_server.add_room(f"room-{FRONT_DOOR.lower()}", [livekit_participant(AVATAR)])
 
     assert await trigger(hass) == {
@@ -493,13 +495,32 @@ async def test_each_agent_goes_to_its_own_room(
     ) == [("front", 1), ("reception", 1)]
 
 
+@pytest.mark.parametrize(
+    ("rooms", "asked_about"),
+    [
+        # Live in several rooms, none naming the agent: say which one.
+        pytest.param(
+            {"studio": "", "hall": ""}, "hall, studio", id="none-naming-the-agent"
+        ),
+        # Two rooms name the agent: the question lists those two only.
+        pytest.param(
+            {"hall": "", "front-1": FRONT_DOOR, "front-2": FRONT_DOOR},
+            "front-1, front-2",
+            id="two-naming-the-agent",
+        ),
+    ],
+)
 @pytest.mark.usefixtures("gesture_entry")
-async def test_several_rooms_none_naming_the_agent_asks_for_the_room(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+async def test_several_rooms_ask_for_the_room(
+    hass: HomeAssistant,
+    livekit_server: LiveKitServer,
+    rtc_rooms: RtcRooms,
+    rooms: dict[str, str],
+    asked_about: str,
 ) -> None:
-    """Live in several rooms, none naming the agent: say which one."""
-    livekit_server.add_room("studio", [livekit_participant(AVATAR)])
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
+    """The avatar is live in several rooms: say which one, from those that fit."""
+    for name, metadata in rooms.items():
+        livekit_server.add_room(name, [livekit_participant(AVATAR)], metadata=metadata)
 
     with pytest.raises(ServiceValidationError) as exc_info:
         await trigger(hass)
@@ -507,30 +528,9 @@ async def test_several_rooms_none_naming_the_agent_asks_for_the_room(
     assert_error(
         exc_info.value,
         "avatar_in_several_rooms",
-        {**FRONT_DOOR_WAVE, "rooms": "hall, studio"},
+        {**FRONT_DOOR_WAVE, "rooms": asked_about},
     )
     assert rtc_rooms.created == []
-
-
-@pytest.mark.usefixtures("gesture_entry")
-async def test_several_rooms_naming_the_agent_lists_only_those(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
-    """Two rooms name the agent: the question lists those two only."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    for name in ("front-1", "front-2"):
-        livekit_server.add_room(
-            name, [livekit_participant(AVATAR)], metadata=FRONT_DOOR
-        )
-
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await trigger(hass)
-
-    assert_error(
-        exc_info.value,
-        "avatar_in_several_rooms",
-        {**FRONT_DOOR_WAVE, "rooms": "front-1, front-2"},
-    )
 
 
 # The LiveKit options
@@ -748,7 +748,7 @@ async def test_rejected_credentials_never_show_a_secret(
         assert LIVEKIT_API_SECRET not in text
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_livekit_server_too_slow(
     hass: HomeAssistant,
     livekit_server: LiveKitServer,
@@ -756,25 +756,19 @@ async def test_livekit_server_too_slow(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Room discovery that takes too long is given up: livekit_timeout."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     livekit_server.stall = True
 
-    task = hass.async_create_task(trigger(hass))
-    await livekit_server.stalled.wait()
-    freezer.tick(DISCOVERY_TIMEOUT + 1)
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await task
+    error = await trigger_given_up(
+        hass, freezer, livekit_server.stalled, DISCOVERY_TIMEOUT
+    )
 
-    assert_error(exc_info.value, "livekit_timeout", FRONT_DOOR_WAVE)
+    assert_error(error, "livekit_timeout", FRONT_DOOR_WAVE)
     assert rtc_rooms.created == []
 
 
-@pytest.mark.usefixtures("gesture_entry")
-async def test_joining_the_room_fails(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
-) -> None:
+@pytest.mark.usefixtures("avatar_in_the_hall")
+async def test_joining_the_room_fails(hass: HomeAssistant, rtc_rooms: RtcRooms) -> None:
     """A refused join: livekit_join_failed with LiveKit's reason; room left."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.connect_error = rtc.ConnectError("engine: signal failure: 401")
 
     with pytest.raises(HomeAssistantError) as exc_info:
@@ -790,12 +784,11 @@ async def test_joining_the_room_fails(
     assert room.disconnected
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_secret_in_a_livekit_message_is_redacted(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant, rtc_rooms: RtcRooms
 ) -> None:
     """A LiveKit message quoting the secret reaches the user redacted."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.connect_error = rtc.ConnectError(f"bad token {LIVEKIT_API_SECRET}")
 
     with pytest.raises(HomeAssistantError) as exc_info:
@@ -815,17 +808,15 @@ async def test_secret_in_a_livekit_message_is_redacted(
         (rtc.RpcError.ErrorCode.RECIPIENT_DISCONNECTED, "avatar_not_in_room", ""),
     ],
 )
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_rpc_refused(
     hass: HomeAssistant,
-    livekit_server: LiveKitServer,
     rtc_rooms: RtcRooms,
     code: rtc.RpcError.ErrorCode,
     translation_key: str,
     error: str,
 ) -> None:
     """The avatar's RPC error: gone avatar, or its reason; the room is left."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.rpc_error = rtc.RpcError(code, "Not here")
 
     with pytest.raises(HomeAssistantError) as exc_info:
@@ -839,25 +830,21 @@ async def test_rpc_refused(
     assert rtc_rooms.created[0].disconnected
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_rpc_never_answered(
     hass: HomeAssistant,
-    livekit_server: LiveKitServer,
     rtc_rooms: RtcRooms,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """An RPC that hangs is given up: livekit_room_timeout; the room is left."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.rpc_hangs = True
 
-    task = hass.async_create_task(trigger(hass))
-    await rtc_rooms.rpc_started.wait()
-    freezer.tick(DELIVERY_TIMEOUT + 1)
-    with pytest.raises(HomeAssistantError) as exc_info:
-        await task
+    error = await trigger_given_up(
+        hass, freezer, rtc_rooms.rpc_started, DELIVERY_TIMEOUT
+    )
 
     assert_error(
-        exc_info.value,
+        error,
         "livekit_room_timeout",
         {**FRONT_DOOR_WAVE, "room": "hall", "error": ""},
     )
@@ -867,15 +854,13 @@ async def test_rpc_never_answered(
 # Unexpected failures
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_unexpected_failure_is_reported_and_logged_once(
     hass: HomeAssistant,
-    livekit_server: LiveKitServer,
     rtc_rooms: RtcRooms,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A bug hit while delivering: unexpected_error, its traceback logged once."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.connect_error = RuntimeError("boom")
 
     with pytest.raises(HomeAssistantError) as exc_info:
@@ -913,12 +898,8 @@ async def test_unexpected_failure_for_one_agent_spares_the_others(
         domain=DOMAIN,
         title=OTHER_EMAIL,
         unique_id=OTHER_USER_ID,
-        data={CONF_API_SECRET: other_account, CONF_API_URL: simulator_url},
-        options={
-            CONF_LIVEKIT_URL: "http://[::1",
-            CONF_LIVEKIT_API_KEY: LIVEKIT_API_KEY,
-            CONF_LIVEKIT_API_SECRET: LIVEKIT_API_SECRET,
-        },
+        data=entry_data(other_account, simulator_url),
+        options=livekit_connection("http://[::1"),
         subentries_data=[agent_subentry(STUDIO, "Studio")],
     )
     studio.add_to_hass(hass)
@@ -944,12 +925,11 @@ async def test_unexpected_failure_for_one_agent_spares_the_others(
     ]
 
 
-@pytest.mark.usefixtures("gesture_entry")
+@pytest.mark.usefixtures("avatar_in_the_hall")
 async def test_cancellation_while_delivering_is_not_turned_into_an_error(
-    hass: HomeAssistant, livekit_server: LiveKitServer, rtc_rooms: RtcRooms
+    hass: HomeAssistant, rtc_rooms: RtcRooms
 ) -> None:
     """Cancelled mid-delivery (Home Assistant stopping): the cancellation goes on."""
-    livekit_server.add_room("hall", [livekit_participant(AVATAR)])
     rtc_rooms.connect_error = asyncio.CancelledError()  # type: ignore[assignment]
 
     with pytest.raises(asyncio.CancelledError):

@@ -11,28 +11,18 @@ from homeassistant.components.notify import (
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    snapshot_platform,
-)
-from syrupy.assertion import SnapshotAssertion
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import Simulator
 
-from .conftest import FRONT_DOOR
+from .conftest import FRONT_DOOR, SnapshotEntities
 
 
 @pytest.mark.parametrize("platforms", [[Platform.NOTIFY]])
-async def test_notify_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_notify_entities(snapshot_entities: SnapshotEntities) -> None:
     """Each agent has a Speak entity."""
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
 async def test_send_message_is_spoken(

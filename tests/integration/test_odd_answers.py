@@ -20,7 +20,15 @@ from bithuman_simulator import REMOVE, Fault, Simulator
 from custom_components.bithuman.const import DOMAIN
 from custom_components.bithuman.repairs import ISSUE_ACCOUNT_SUSPENDED, issue_id
 
-from .conftest import ACCOUNT_KEY, FRONT_DOOR, KITCHEN, USER_ID, Advance
+from .conftest import (
+    ACCOUNT_KEY,
+    FRONT_DOOR,
+    KITCHEN,
+    USER_ID,
+    Advance,
+    EntryIssue,
+    set_up_entry,
+)
 
 
 def _state(hass: HomeAssistant, entity_id: str) -> str:
@@ -72,9 +80,9 @@ async def test_a_record_without_code_is_known_by_its_agent_id(
     assert _state(hass, "sensor.kitchen_status") == "ready"
 
 
+@pytest.mark.usefixtures("init_integration")
 async def test_an_unreadable_record_takes_only_its_agent_offline(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     simulator: Simulator,
     advance: Advance,
     issue_registry: ir.IssueRegistry,
@@ -111,10 +119,9 @@ async def test_every_page_is_read_whatever_has_more_looks_like(
             patch={"pagination.has_more": REMOVE if has_more is None else has_more},
         )
     )
-    entry = config_entry_factory(agents={"A60000000": "Agent 0"})
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    assert await set_up_entry(
+        hass, config_entry_factory(agents={"A60000000": "Agent 0"})
+    )
     assert _state(hass, "sensor.agent_0_status") == "ready"
     # Found in the list, not by looking the agent up alone.
     assert simulator.count("GET", "/v1/agent/A60000000") == 0
@@ -226,15 +233,14 @@ async def test_suspended_account_asks_for_a_top_up_not_a_secret(
     init_integration: MockConfigEntry,
     simulator: Simulator,
     advance: Advance,
-    issue_registry: ir.IssueRegistry,
+    entry_issue: EntryIssue,
     http_status: int,
 ) -> None:
     """ACCOUNT_SUSPENDED: a repair says to top up, no reauth, back by itself."""
     simulator.set_account_status(USER_ID, "suspended", http_status=http_status)
     await advance(120)
     assert _state(hass, "sensor.front_door_status") == STATE_UNAVAILABLE
-    suspended = issue_id(ISSUE_ACCOUNT_SUSPENDED, init_integration.entry_id)
-    issue = issue_registry.async_get_issue(DOMAIN, suspended)
+    issue = entry_issue(ISSUE_ACCOUNT_SUSPENDED)
     assert issue is not None
     assert issue.translation_placeholders == {"account": init_integration.title}
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -243,7 +249,7 @@ async def test_suspended_account_asks_for_a_top_up_not_a_secret(
     simulator.set_account_status(USER_ID, "active")
     await advance(120)
     assert _state(hass, "sensor.front_door_status") == "ready"
-    assert issue_registry.async_get_issue(DOMAIN, suspended) is None
+    assert entry_issue(ISSUE_ACCOUNT_SUSPENDED) is None
 
 
 async def test_suspended_at_setup_retries_with_the_repair(
@@ -256,9 +262,7 @@ async def test_suspended_at_setup_retries_with_the_repair(
     """Suspended when Home Assistant starts: setup is retried, no reauth."""
     simulator.set_account_status(ACCOUNT_KEY, "suspended")
     entry = config_entry_factory(agents=agents)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, entry)
     assert entry.state.name == "SETUP_RETRY"
     assert issue_registry.async_get_issue(
         DOMAIN, issue_id(ISSUE_ACCOUNT_SUSPENDED, entry.entry_id)

@@ -45,7 +45,7 @@ EXTERNAL = "https://home.example.com"
 CLOUDHOOK = "https://hooks.nabu.casa/ZXhhbXBsZQ"
 GARAGE = "A30000001"
 
-type Setup = Callable[[], Awaitable[MockConfigEntry]]
+type Setup = Callable[..., Awaitable[MockConfigEntry]]
 
 
 @contextmanager
@@ -103,10 +103,15 @@ def setup_entry(
     simulator: Simulator,
     account: str,
 ) -> Setup:
-    """Return a function that sets up an entry with a generating agent, Garage."""
+    """Return a function that sets up an entry with a generating agent, Garage.
+
+    Given an external URL, Home Assistant is reachable there first.
+    """
     simulator.add_agent(account, code=GARAGE, name="Garage", status="processing")
 
-    async def setup() -> MockConfigEntry:
+    async def setup(external_url: str | None = None) -> MockConfigEntry:
+        if external_url is not None:
+            hass.config.external_url = external_url
         entry = config_entry_factory(agents={GARAGE: "Garage"})
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
@@ -121,6 +126,29 @@ async def _push(
 ) -> str:
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     return str(diagnostics["coordinator"]["push"])
+
+
+async def _assert_a_delivery_reads_garage(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Check a signed delivery about Garage is taken (200) and Garage read once."""
+    simulator.clear_requests()
+    [attempt] = await simulator.send_webhook_event(GARAGE, "agent.ready")
+    await hass.async_block_till_done()
+    assert attempt.status_code == 200
+    assert simulator.count("GET", "/v1/agents") == 1
+
+
+async def _assert_cloudhook_active(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+) -> None:
+    """Check the one webhook registered is the cloudhook, and push is on."""
+    [registered] = simulator.webhooks.values()
+    assert registered.url == CLOUDHOOK
+    assert await _push(hass, hass_client, entry) == "active"
 
 
 @pytest.mark.parametrize(
@@ -147,17 +175,16 @@ async def test_without_an_https_url_polls_and_says_why(
     assert simulator.count("GET", "/v1/agents") == 6
 
 
+@pytest.mark.usefixtures("deliver_to_hass")
 async def test_webhook_registered_and_generation_polled_once_a_minute(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     simulator: Simulator,
     setup_entry: Setup,
     advance: Advance,
-    deliver_to_hass: None,
 ) -> None:
     """With an HTTPS URL: one webhook for all events, and a minute between polls."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     [registered] = simulator.webhooks.values()
     assert registered.url == f"{EXTERNAL}/api/webhook/{entry.data[CONF_WEBHOOK_ID]}"
     assert registered.events == []
@@ -175,20 +202,13 @@ async def test_webhook_registered_and_generation_polled_once_a_minute(
     assert hass.states.get("sensor.garage_status").state == "ready"
 
 
+@pytest.mark.usefixtures("deliver_to_hass")
 async def test_a_delivery_reads_that_agent_at_once(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    setup_entry: Setup,
-    deliver_to_hass: None,
+    hass: HomeAssistant, simulator: Simulator, setup_entry: Setup
 ) -> None:
     """A valid delivery is a hint: the agent is read again right away."""
-    hass.config.external_url = EXTERNAL
-    await setup_entry()
-    simulator.clear_requests()
-    [attempt] = await simulator.send_webhook_event(GARAGE, "agent.ready")
-    await hass.async_block_till_done()
-    assert attempt.status_code == 200
-    assert simulator.count("GET", "/v1/agents") == 1
+    await setup_entry(EXTERNAL)
+    await _assert_a_delivery_reads_garage(hass, simulator)
 
 
 @pytest.mark.parametrize(
@@ -201,18 +221,17 @@ async def test_a_delivery_reads_that_agent_at_once(
         ("unknown_event", 200),
     ],
 )
+@pytest.mark.usefixtures("deliver_to_hass")
 async def test_forged_or_odd_deliveries_change_nothing(
     hass: HomeAssistant,
     simulator: Simulator,
     setup_entry: Setup,
-    deliver_to_hass: None,
     caplog: pytest.LogCaptureFixture,
     tamper: str,
     status: int,
 ) -> None:
     """401 for anything not signed, fresh and new; no read, no noise in the log."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     simulator.clear_requests()
     caplog.set_level(logging.DEBUG)
     for _ in range(3):
@@ -229,37 +248,25 @@ async def test_forged_or_odd_deliveries_change_nothing(
     assert entry.data[CONF_WEBHOOK_SECRET] not in caplog.text
 
 
+@pytest.mark.parametrize(
+    "reload",
+    [
+        pytest.param(False, id="same-run"),
+        # Reloading the entry does not forget which deliveries came already.
+        pytest.param(True, id="after-a-reload"),
+    ],
+)
+@pytest.mark.usefixtures("deliver_to_hass")
 async def test_a_replayed_delivery_is_refused(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    setup_entry: Setup,
-    deliver_to_hass: None,
+    hass: HomeAssistant, simulator: Simulator, setup_entry: Setup, reload: bool
 ) -> None:
     """The same delivery id twice: the second one gets 401 and reads nothing."""
-    hass.config.external_url = EXTERNAL
-    await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     await simulator.send_webhook_event(GARAGE, "agent.ready")
     await hass.async_block_till_done()
-    simulator.clear_requests()
-    replay = await simulator.replay_webhook()
-    await hass.async_block_till_done()
-    assert replay.status_code == 401
-    assert simulator.count("GET", "/v1/agents") == 0
-
-
-async def test_a_delivery_replayed_after_a_reload_is_refused(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    setup_entry: Setup,
-    deliver_to_hass: None,
-) -> None:
-    """Reloading the entry does not forget which deliveries came already."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
-    await simulator.send_webhook_event(GARAGE, "agent.ready")
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    if reload:
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
     simulator.clear_requests()
 
     replay = await simulator.replay_webhook()
@@ -294,11 +301,7 @@ async def test_cloudhook_deliveries(
         return response.status
 
     simulator.webhook_transport = through_the_cloud
-    simulator.clear_requests()
-    [attempt] = await simulator.send_webhook_event(GARAGE, "agent.ready")
-    await hass.async_block_till_done()
-    assert attempt.status_code == 200
-    assert simulator.count("GET", "/v1/agents") == 1
+    await _assert_a_delivery_reads_garage(hass, simulator)
 
 
 async def test_cloudhook_failing_never_blocks_setup(
@@ -318,9 +321,7 @@ async def test_cloudhook_failing_never_blocks_setup(
     with cloud_subscription():
         await advance(900)
         await hass.async_block_till_done()
-    [registered] = simulator.webhooks.values()
-    assert registered.url == CLOUDHOOK
-    assert await _push(hass, hass_client, entry) == "active"
+    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
 async def test_cloud_connecting_after_setup_brings_push(
@@ -342,9 +343,7 @@ async def test_cloud_connecting_after_setup_brings_push(
             cloud.CloudConnectionState.CLOUD_CONNECTED,
         )
         await hass.async_block_till_done()
-    [registered] = simulator.webhooks.values()
-    assert registered.url == CLOUDHOOK
-    assert await _push(hass, hass_client, entry) == "active"
+    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
 async def test_a_signature_that_is_not_ascii_is_refused(
@@ -354,8 +353,7 @@ async def test_a_signature_that_is_not_ascii_is_refused(
     setup_entry: Setup,
 ) -> None:
     """A forged signature with non-ASCII text gets 401, not a server error."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     client = await hass_client()
     response = await client.post(
         f"/api/webhook/{entry.data[CONF_WEBHOOK_ID]}",
@@ -377,9 +375,8 @@ async def test_registration_failing_never_blocks_setup(
     advance: Advance,
 ) -> None:
     """BitHuman refuses the webhook: setup goes on polling, and tries again later."""
-    hass.config.external_url = EXTERNAL
     fault = simulator.add_fault(Fault(path="/v1/webhooks", method="POST", status=500))
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     assert hass.states.get("sensor.garage_status").state != "unavailable"
     assert await _push(hass, hass_client, entry) == "registration_failed"
     simulator.remove_fault(fault)
@@ -395,8 +392,7 @@ async def test_our_webhook_without_its_secret_is_replaced_not_left_behind(
     setup_entry: Setup,
 ) -> None:
     """The entry lost the signing secret: the old hook goes, a new one comes."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     [old] = simulator.webhooks.values()
     await hass.config_entries.async_unload(entry.entry_id)
     hass.config_entries.async_update_entry(
@@ -420,8 +416,7 @@ async def test_stale_webhooks_deleted_and_removal_cleans_up(
     account: str,
 ) -> None:
     """A leftover webhook of this entry goes at setup; removing the entry deletes ours."""
-    hass.config.external_url = EXTERNAL
-    entry = await setup_entry()
+    entry = await setup_entry(EXTERNAL)
     [ours] = simulator.webhooks.values()
     await hass.config_entries.async_unload(entry.entry_id)
     # Left behind by an earlier setup whose answer was lost.

@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import AVATAR, FRONT_DOOR, RtcRooms, livekit_participant
+from .conftest import ACTIONS, AVATAR, FRONT_DOOR, RtcRooms, livekit_participant
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,15 +31,6 @@ if TYPE_CHECKING:
     from .conftest import LiveKitServer
 
 README = Path(__file__).parents[2] / "README.md"
-ACTIONS = {
-    "speak",
-    "add_context",
-    "trigger_gesture",
-    "generate_dynamics",
-    "update_prompt",
-    "end_session",
-    "generate_agent",
-}
 
 
 def readme_automations() -> list[dict[str, Any]]:
@@ -63,6 +54,23 @@ def bithuman_steps(automation: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+async def _comes_home_to_the_greeting(
+    hass: HomeAssistant, person: str, name: str
+) -> None:
+    """Load the README's greeting with `person` away, then bring them home."""
+    [greeting] = [
+        automation
+        for automation in readme_automations()
+        if automation["alias"] == "Avatar greets whoever comes home"
+    ]
+    hass.states.async_set(person, "not_home", {"friendly_name": name})
+    assert await async_setup_component(hass, "automation", {"automation": [greeting]})
+    await hass.async_block_till_done()
+
+    hass.states.async_set(person, "home", {"friendly_name": name})
+    await hass.async_block_till_done()
+
+
 def test_an_example_per_action() -> None:
     """Each action has an example, and the greeting waves and says hello."""
     automations = readme_automations()
@@ -71,7 +79,7 @@ def test_an_example_per_action() -> None:
         for automation in automations
         for step in bithuman_steps(automation)
     }
-    assert used == ACTIONS
+    assert used == set(ACTIONS)
     greetings = [
         automation
         for automation in automations
@@ -129,17 +137,7 @@ async def test_greeting_waves_and_says_hello(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     livekit_server.add_room("hall", [livekit_participant(AVATAR)])
-    [greeting] = [
-        automation
-        for automation in readme_automations()
-        if automation["alias"] == "Avatar greets whoever comes home"
-    ]
-    hass.states.async_set("person.ada", "not_home", {"friendly_name": "Ada"})
-    assert await async_setup_component(hass, "automation", {"automation": [greeting]})
-    await hass.async_block_till_done()
-
-    hass.states.async_set("person.ada", "home", {"friendly_name": "Ada"})
-    await hass.async_block_till_done()
+    await _comes_home_to_the_greeting(hass, "person.ada", "Ada")
 
     [room] = rtc_rooms.created
     assert room.rpc_calls == [
@@ -159,17 +157,7 @@ async def test_greeting_still_says_hello_without_livekit(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """Without LiveKit the wave fails, and the hello is said all the same."""
-    [greeting] = [
-        automation
-        for automation in readme_automations()
-        if automation["alias"] == "Avatar greets whoever comes home"
-    ]
-    hass.states.async_set("person.grace", "not_home", {"friendly_name": "Grace"})
-    assert await async_setup_component(hass, "automation", {"automation": [greeting]})
-    await hass.async_block_till_done()
-
-    hass.states.async_set("person.grace", "home", {"friendly_name": "Grace"})
-    await hass.async_block_till_done()
+    await _comes_home_to_the_greeting(hass, "person.grace", "Grace")
 
     assert [m.text for m in simulator.messages_for(FRONT_DOOR, kind="speak")] == [
         "Welcome home, Grace!"

@@ -16,10 +16,9 @@ from custom_components.bithuman.const import DOMAIN
 from custom_components.bithuman.repairs import (
     ISSUE_INSUFFICIENT_CREDITS,
     ISSUE_NEW_AGENT,
-    issue_id,
 )
 
-from .conftest import ACCOUNT_KEY, KITCHEN, USER_ID, Advance
+from .conftest import ACCOUNT_KEY, KITCHEN, USER_ID, Advance, EntryIssue, set_up_entry
 
 
 async def _fix(hass: HomeAssistant, issue: str) -> None:
@@ -34,49 +33,36 @@ async def _fix(hass: HomeAssistant, issue: str) -> None:
 
 
 async def test_agent_created_on_bithuman_is_offered(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
-    advance: Advance,
-    issue_registry: ir.IssueRegistry,
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """A new agent shows as a repair; fixing it adds the agent's device."""
     await advance(60)
     simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
     await advance(120)
-    new = issue_id(ISSUE_NEW_AGENT, init_integration.entry_id, "A70000001")
-    issue = issue_registry.async_get_issue(DOMAIN, new)
+    issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
     assert issue is not None
     assert issue.translation_placeholders == {"name": "Porch", "code": "A70000001"}
 
-    await _fix(hass, new)
+    await _fix(hass, issue.issue_id)
     assert hass.states.get("sensor.porch_status").state == "ready"
-    assert issue_registry.async_get_issue(DOMAIN, new) is None
+    assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
 
 async def test_agents_left_out_at_setup_are_not_offered(
     hass: HomeAssistant,
     config_entry_factory: type[MockConfigEntry],
-    simulator: Simulator,
     agents: dict[str, str],
     advance: Advance,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Leaving an agent out when adding the account was a choice: no nagging."""
-    entry = config_entry_factory(agents={KITCHEN: "Kitchen"})
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, config_entry_factory(agents={KITCHEN: "Kitchen"}))
     await advance(120)
     assert not issue_registry.issues
 
 
 async def test_out_of_credits_says_how_many_and_goes_after_a_top_up(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: Simulator,
-    advance: Advance,
-    issue_registry: ir.IssueRegistry,
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """The notice names the credits needed, and goes at the next account read."""
     simulator.set_credits(USER_ID, 100)
@@ -88,14 +74,13 @@ async def test_out_of_credits_says_how_many_and_goes_after_a_top_up(
         blocking=False,
     )
     await hass.async_block_till_done()
-    credits_issue = issue_id(ISSUE_INSUFFICIENT_CREDITS, init_integration.entry_id)
-    issue = issue_registry.async_get_issue(DOMAIN, credits_issue)
+    issue = entry_issue(ISSUE_INSUFFICIENT_CREDITS)
     assert issue is not None
     assert issue.translation_placeholders["needed"] == "250"
 
     simulator.set_credits(USER_ID, 200)
     await advance(900)
-    assert issue_registry.async_get_issue(DOMAIN, credits_issue) is not None
+    assert entry_issue(ISSUE_INSUFFICIENT_CREDITS) is not None
     simulator.set_credits(USER_ID, 1000)
     await advance(900)
-    assert issue_registry.async_get_issue(DOMAIN, credits_issue) is None
+    assert entry_issue(ISSUE_INSUFFICIENT_CREDITS) is None

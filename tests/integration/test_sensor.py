@@ -6,29 +6,21 @@ from itertools import pairwise
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    snapshot_platform,
 )
-from syrupy.assertion import SnapshotAssertion
 
 from bithuman_simulator import Simulator
 
-from .conftest import Advance
+from .conftest import Advance, SnapshotEntities, press, set_up_entry
 
 
 @pytest.mark.parametrize("platforms", [[Platform.SENSOR]])
-async def test_sensors(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_sensors(snapshot_entities: SnapshotEntities) -> None:
     """Every sensor of the account and its agents, with its state."""
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
 async def test_generation_followed_to_ready(
@@ -40,10 +32,7 @@ async def test_generation_followed_to_ready(
 ) -> None:
     """A generating agent is polled every 5 s and its status walks to ready."""
     simulator.add_agent(account, code="A20000001", name="Lobby", status="processing")
-    entry = config_entry_factory(agents={"A20000001": "Lobby"})
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, config_entry_factory(agents={"A20000001": "Lobby"}))
     changes = async_capture_events(hass, "state_changed")
 
     seen: list[str] = []
@@ -89,12 +78,7 @@ async def test_dynamics_generation_changes_status_and_gestures(
     assert state is not None
     assert state.state == "not_generated"
 
-    await hass.services.async_call(
-        "button",
-        "press",
-        {"entity_id": "button.kitchen_generate_dynamics"},
-        blocking=True,
-    )
+    await press(hass, "button.kitchen_generate_dynamics")
     await advance(5)
     state = hass.states.get("sensor.kitchen_dynamics_status")
     assert state is not None
@@ -128,10 +112,7 @@ async def test_failed_agent_says_why(
         status="failed",
         error_message="Image processing failed: 404",
     )
-    entry = config_entry_factory(agents={"A20000002": "Broken"})
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, config_entry_factory(agents={"A20000002": "Broken"}))
     state = hass.states.get("sensor.broken_status")
     assert state.state == "failed"
     assert state.attributes["error_message"] == "Image processing failed: 404"

@@ -61,6 +61,7 @@ from custom_components.bithuman.const import (
 )
 
 from .conftest import (
+    ACTIONS,
     EMAIL,
     FRONT_DOOR,
     KITCHEN,
@@ -76,15 +77,6 @@ if TYPE_CHECKING:
 
 ATTIC = "A10000009"
 STUDIO = "A20000001"
-SERVICES = (
-    "speak",
-    "add_context",
-    "trigger_gesture",
-    "generate_dynamics",
-    "update_prompt",
-    "end_session",
-    "generate_agent",
-)
 FRONT_DOOR_TARGET = {ATTR_ENTITY_ID: "sensor.front_door_status"}
 KITCHEN_TARGET = {ATTR_ENTITY_ID: "notify.kitchen_speak"}
 BOTH_TARGET = {ATTR_ENTITY_ID: ["sensor.front_door_status", "sensor.kitchen_status"]}
@@ -262,6 +254,30 @@ def both_live(sim: Simulator) -> Simulator:
     return sim
 
 
+async def assert_refused_as_not_loaded(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    service: str,
+    data: dict[str, Any],
+    target: dict[str, Any] | None = None,
+) -> None:
+    """Unload the account, then call: Home Assistant's own error, nothing sent."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    simulator.clear_requests()
+
+    with pytest.raises(ServiceValidationError) as exc_info:
+        await call(hass, service, data, target)
+
+    assert_error(
+        exc_info.value,
+        "service_config_entry_not_loaded",
+        {"domain": DOMAIN, "entry_title": EMAIL},
+        domain="homeassistant",
+    )
+    assert simulator.requests == []
+
+
 @pytest.fixture
 async def studio_entry(
     hass: HomeAssistant,
@@ -289,27 +305,30 @@ async def studio_entry(
 # Registration and descriptions
 
 
+async def services_yaml(hass: HomeAssistant) -> dict[str, Any]:
+    """Return the integration's services.yaml, loaded as Home Assistant does."""
+    integration = await async_get_integration(hass, DOMAIN)
+    return await hass.async_add_executor_job(
+        load_yaml_dict, str(integration.file_path / "services.yaml")
+    )
+
+
 async def test_actions_exist_before_any_entry(hass: HomeAssistant) -> None:
     """The actions are registered by async_setup, before an entry loads."""
     assert await async_setup_component(hass, DOMAIN, {})
 
-    assert {s for s in SERVICES if hass.services.has_service(DOMAIN, s)} == set(
-        SERVICES
-    )
+    assert {s for s in ACTIONS if hass.services.has_service(DOMAIN, s)} == set(ACTIONS)
 
 
 async def test_every_action_is_in_services_yaml_and_translated(
     hass: HomeAssistant,
 ) -> None:
     """services.yaml and translations/en.json describe exactly the actions."""
-    integration = await async_get_integration(hass, DOMAIN)
-    services = await hass.async_add_executor_job(
-        load_yaml_dict, str(integration.file_path / "services.yaml")
-    )
+    services = await services_yaml(hass)
     translations = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["services"]
 
-    assert set(services) == set(SERVICES)
-    assert set(translations) == set(SERVICES)
+    assert set(services) == set(ACTIONS)
+    assert set(translations) == set(ACTIONS)
 
 
 async def test_every_action_has_an_icon(hass: HomeAssistant) -> None:
@@ -317,20 +336,15 @@ async def test_every_action_has_an_icon(hass: HomeAssistant) -> None:
     integration = await async_get_integration(hass, DOMAIN)
     icons = json.loads((integration.file_path / "icons.json").read_text())["services"]
 
-    assert set(icons) == set(SERVICES)
+    assert set(icons) == set(ACTIONS)
 
 
 async def test_every_field_is_described_with_a_valid_selector(
     hass: HomeAssistant,
 ) -> None:
     """Each field has a name, a description and a selector Home Assistant accepts."""
-    integration = await async_get_integration(hass, DOMAIN)
-    services = await hass.async_add_executor_job(
-        load_yaml_dict, str(integration.file_path / "services.yaml")
-    )
-    translations = json.loads(
-        (integration.file_path / "translations" / "en.json").read_text()
-    )["services"]
+    services = await services_yaml(hass)
+    translations = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))["services"]
 
     for service, description in services.items():
         assert translations[service]["name"], service
@@ -1173,19 +1187,9 @@ async def test_agent_of_an_unloaded_account_is_refused(
 ) -> None:
     """An agent of an account that is not loaded: Home Assistant's own error."""
     target = {ATTR_DEVICE_ID: device_id(hass, FRONT_DOOR)}
-    assert await hass.config_entries.async_unload(init_integration.entry_id)
-    simulator.clear_requests()
-
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await call(hass, "speak", {"message": "Hi"}, target)
-
-    assert_error(
-        exc_info.value,
-        "service_config_entry_not_loaded",
-        {"domain": DOMAIN, "entry_title": EMAIL},
-        domain="homeassistant",
+    await assert_refused_as_not_loaded(
+        hass, init_integration, simulator, "speak", {"message": "Hi"}, target
     )
-    assert simulator.requests == []
 
 
 # Permissions
@@ -1612,38 +1616,52 @@ async def test_out_of_credits_repair_goes_once_the_balance_covers_it(
 # trigger_gesture: the checks before LiveKit (delivery: test_livekit.py)
 
 
-async def test_unknown_gesture_lists_the_agents_gestures(
-    hass: HomeAssistant, sim: Simulator
+@pytest.mark.parametrize(
+    ("gesture", "target", "translation_key", "placeholders"),
+    [
+        # A gesture the agent lacks is refused, listing those it has.
+        pytest.param(
+            "jump",
+            FRONT_DOOR_TARGET,
+            "unknown_gesture",
+            {
+                "agent": "Front Door",
+                "gesture": "jump",
+                "gestures": "blow_kiss_heart, mini_wave_hello, talk_head_nod_subtle",
+            },
+            id="unknown-gesture-lists-the-agents-gestures",
+        ),
+        # An agent without dynamics has no gestures: checked before readiness.
+        pytest.param(
+            "mini_wave_hello",
+            KITCHEN_TARGET,
+            "unknown_gesture_none",
+            {"agent": "Kitchen", "gesture": "mini_wave_hello"},
+            id="agent-without-gestures",
+        ),
+        # A valid gesture with LiveKit not set up: livekit_not_configured.
+        pytest.param(
+            "Mini wave hello",
+            FRONT_DOOR_TARGET,
+            "livekit_not_configured",
+            {"agent": "Front Door", "account": EMAIL},
+            id="without-livekit-options",
+        ),
+    ],
+)
+async def test_gesture_refused_before_livekit(
+    hass: HomeAssistant,
+    sim: Simulator,
+    gesture: str,
+    target: dict[str, Any],
+    translation_key: str,
+    placeholders: dict[str, str],
 ) -> None:
-    """A gesture the agent lacks is refused, listing those it has."""
+    """A gesture the agent cannot make, or no LiveKit to send it: a clear error."""
     with pytest.raises(ServiceValidationError) as exc_info:
-        await call(hass, "trigger_gesture", {"gesture": "jump"}, FRONT_DOOR_TARGET)
+        await call(hass, "trigger_gesture", {"gesture": gesture}, target)
 
-    assert_error(
-        exc_info.value,
-        "unknown_gesture",
-        {
-            "agent": "Front Door",
-            "gesture": "jump",
-            "gestures": "blow_kiss_heart, mini_wave_hello, talk_head_nod_subtle",
-        },
-    )
-
-
-async def test_gesture_of_an_agent_without_gestures(
-    hass: HomeAssistant, sim: Simulator
-) -> None:
-    """An agent without dynamics has no gestures: checked before readiness."""
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await call(
-            hass, "trigger_gesture", {"gesture": "mini_wave_hello"}, KITCHEN_TARGET
-        )
-
-    assert_error(
-        exc_info.value,
-        "unknown_gesture_none",
-        {"agent": "Kitchen", "gesture": "mini_wave_hello"},
-    )
+    assert_error(exc_info.value, translation_key, placeholders)
 
 
 async def test_gesture_of_dynamics_not_ready_is_refused_before_livekit(
@@ -1659,22 +1677,6 @@ async def test_gesture_of_dynamics_not_ready_is_refused_before_livekit(
         )
 
     assert_error(exc_info.value, "dynamics_not_ready", {"agent": "Front Door"})
-
-
-async def test_gesture_without_livekit_options(
-    hass: HomeAssistant, sim: Simulator
-) -> None:
-    """A valid gesture with LiveKit not set up: livekit_not_configured."""
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await call(
-            hass, "trigger_gesture", {"gesture": "Mini wave hello"}, FRONT_DOOR_TARGET
-        )
-
-    assert_error(
-        exc_info.value,
-        "livekit_not_configured",
-        {"agent": "Front Door", "account": EMAIL},
-    )
 
 
 # end_session
@@ -2007,41 +2009,46 @@ async def test_generate_agent_without_adding_it(
     assert dict(init_integration.subentries) == subentries
 
 
-async def test_generate_agent_already_in_home_assistant_is_not_added_twice(
-    hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
-) -> None:
-    """An answer naming an agent that is already a subentry adds nothing."""
-    sim.add_fault(Fault(path="/v1/agent/generate", patch={"agent_id": FRONT_DOOR}))
-    subentries = dict(init_integration.subentries)
+async def generate_agent_answered_with(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator, agent_id: Any
+) -> ServiceResponse:
+    """Generate an agent, bitHuman answering with `agent_id`; return the response.
+
+    Checks the account's agents (its subentries) are as they were.
+    """
+    simulator.add_fault(Fault(path="/v1/agent/generate", patch={"agent_id": agent_id}))
+    subentries = dict(entry.subentries)
 
     response = await call(
         hass,
         "generate_agent",
-        {"config_entry_id": init_integration.entry_id, "prompt": "x"},
+        {"config_entry_id": entry.entry_id, "prompt": "x"},
         return_response=True,
+    )
+    await hass.async_block_till_done()
+
+    assert dict(entry.subentries) == subentries
+    return response
+
+
+async def test_generate_agent_already_in_home_assistant_is_not_added_twice(
+    hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
+) -> None:
+    """An answer naming an agent that is already a subentry adds nothing."""
+    response = await generate_agent_answered_with(
+        hass, init_integration, sim, FRONT_DOOR
     )
 
     assert response == {"agent_id": FRONT_DOOR}
-    assert dict(init_integration.subentries) == subentries
 
 
 async def test_generate_agent_answer_without_its_code_adds_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
     """Started, but the API did not say as which agent: the list is re-read."""
-    sim.add_fault(Fault(path="/v1/agent/generate", patch={"agent_id": REMOVE}))
-    subentries = dict(init_integration.subentries)
-
-    response = await call(
-        hass,
-        "generate_agent",
-        {"config_entry_id": init_integration.entry_id, "prompt": "x"},
-        return_response=True,
-    )
-    await hass.async_block_till_done()
+    response = await generate_agent_answered_with(hass, init_integration, sim, REMOVE)
 
     assert response == {"agent_id": None}
-    assert dict(init_integration.subentries) == subentries
     assert sim.count("GET", "/v1/agents") == 1
 
 
@@ -2146,23 +2153,13 @@ async def test_generate_agent_unloaded_entry(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """An account that is not loaded: Home Assistant's own error, nothing sent."""
-    assert await hass.config_entries.async_unload(init_integration.entry_id)
-    simulator.clear_requests()
-
-    with pytest.raises(ServiceValidationError) as exc_info:
-        await call(
-            hass,
-            "generate_agent",
-            {"config_entry_id": init_integration.entry_id, "prompt": "x"},
-        )
-
-    assert_error(
-        exc_info.value,
-        "service_config_entry_not_loaded",
-        {"domain": DOMAIN, "entry_title": EMAIL},
-        domain="homeassistant",
+    await assert_refused_as_not_loaded(
+        hass,
+        init_integration,
+        simulator,
+        "generate_agent",
+        {"config_entry_id": init_integration.entry_id, "prompt": "x"},
     )
-    assert simulator.requests == []
 
 
 @pytest.mark.parametrize(

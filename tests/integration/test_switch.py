@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -13,37 +12,34 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache,
-    snapshot_platform,
 )
-from syrupy.assertion import SnapshotAssertion
 
 from bithuman_simulator import Simulator
 
-from .conftest import FRONT_DOOR, KITCHEN, Advance
+from .conftest import (
+    FRONT_DOOR,
+    KITCHEN,
+    Advance,
+    SnapshotEntities,
+    entity_action,
+    set_up_entry,
+)
 
 FRONT_DOOR_SWITCH = "switch.front_door_dynamics"
 
 
 @pytest.mark.parametrize("platforms", [[Platform.SWITCH]])
-async def test_switches(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
+async def test_switches(snapshot_entities: SnapshotEntities) -> None:
     """Each agent's Dynamics switch, with its state."""
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
 async def _switch(hass: HomeAssistant, service: str, entity_id: str) -> None:
-    await hass.services.async_call(
-        SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
-    )
+    await entity_action(hass, SWITCH_DOMAIN, service, entity_id)
 
 
 async def test_turn_on_and_off_send_the_documented_bodies(
@@ -124,10 +120,7 @@ async def test_state_restored_when_the_api_does_not_say(
     simulator.add_agent(account, code="A30000001", name="Porch", dynamics="ready")
     assert "enabled" not in simulator.agent_json("A30000001")["dynamics"]
     mock_restore_cache(hass, [State("switch.porch_dynamics", STATE_ON)])
-    entry = config_entry_factory(agents={"A30000001": "Porch"})
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_entry(hass, config_entry_factory(agents={"A30000001": "Porch"}))
 
     state = hass.states.get("switch.porch_dynamics")
     assert state is not None

@@ -71,6 +71,28 @@ def _seconds(audio: bytes) -> float:
         return clip.getnframes() / clip.getframerate()
 
 
+async def _announce(hass: HomeAssistant, **data: object) -> None:
+    """Ask Front Door's satellite to announce, as an automation would."""
+    await hass.services.async_call(
+        "assist_satellite",
+        "announce",
+        {"entity_id": SATELLITE, **data},
+        blocking=True,
+    )
+
+
+async def _broadcast(hass: HomeAssistant, text: str) -> str:
+    """Say "broadcast <text>" to Assist; return its response type."""
+    result = await hass.services.async_call(
+        "conversation",
+        "process",
+        {"text": f"broadcast {text}", "language": "en"},
+        blocking=True,
+        return_response=True,
+    )
+    return str(result["response"]["response_type"])
+
+
 # Satellites
 
 
@@ -88,12 +110,7 @@ async def test_announce_makes_the_avatar_say_it_without_a_tts_request(
     """The avatar says the text itself; bitHuman's TTS (the default engine) is spared."""
     assert async_get_pipeline(hass).tts_engine in (None, ENGINE)
     simulator.clear_requests()
-    await hass.services.async_call(
-        "assist_satellite",
-        "announce",
-        {"entity_id": SATELLITE, "message": "Dinner is ready"},
-        blocking=True,
-    )
+    await _announce(hass, message="Dinner is ready")
     await hass.async_block_till_done()
     said = simulator.messages_for(FRONT_DOOR, kind="speak")
     assert [m.text for m in said] == ["Dinner is ready"]
@@ -105,12 +122,7 @@ async def test_media_only_announcement_is_refused(
 ) -> None:
     """The avatar cannot play a sound file: a clear error, nothing said."""
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            "assist_satellite",
-            "announce",
-            {"entity_id": SATELLITE, "media_id": "https://example.com/chime.mp3"},
-            blocking=True,
-        )
+        await _announce(hass, media_id="https://example.com/chime.mp3")
     assert err.value.translation_key == "announcement_needs_text"
     assert simulator.messages_for(FRONT_DOOR) == []
 
@@ -121,12 +133,7 @@ async def test_session_ended_since_the_last_read(
     """Still shown live, but the session ended: `no_live_session`."""
     simulator.set_live_rooms(FRONT_DOOR, [])
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            "assist_satellite",
-            "announce",
-            {"entity_id": SATELLITE, "message": "Hello"},
-            blocking=True,
-        )
+        await _announce(hass, message="Hello")
     assert err.value.translation_key == "no_live_session"
 
 
@@ -139,14 +146,7 @@ async def test_broadcast_reaches_every_live_avatar(
     await hass.async_block_till_done()
     assert await async_setup_component(hass, "conversation", {})
     simulator.clear_requests()
-    result = await hass.services.async_call(
-        "conversation",
-        "process",
-        {"text": "broadcast dinner is ready", "language": "en"},
-        blocking=True,
-        return_response=True,
-    )
-    assert result["response"]["response_type"] == "action_done"
+    assert await _broadcast(hass, "dinner is ready") == "action_done"
     for code in (FRONT_DOOR, KITCHEN):
         assert [m.text for m in simulator.messages_for(code, kind="speak")] == [
             "dinner is ready"
@@ -158,14 +158,7 @@ async def test_broadcast_skips_avatars_nobody_hears(
 ) -> None:
     """Kitchen is not live: Broadcast answers without an error, Front Door says it."""
     assert await async_setup_component(hass, "conversation", {})
-    result = await hass.services.async_call(
-        "conversation",
-        "process",
-        {"text": "broadcast the mail is here", "language": "en"},
-        blocking=True,
-        return_response=True,
-    )
-    assert result["response"]["response_type"] == "action_done"
+    assert await _broadcast(hass, "the mail is here") == "action_done"
     assert [m.text for m in simulator.messages_for(FRONT_DOOR)] == ["the mail is here"]
     assert simulator.messages_for(KITCHEN) == []
 

@@ -128,7 +128,7 @@ def _claims(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-async def test_embed_token(api, simulator: Simulator, expect_error) -> None:
+async def test_embed_token(api, simulator: Simulator) -> None:
     simulator.add_agent("u-1", code="A1", model="essence-2")
     reply = await api.post(
         "/v1/embed-tokens/request", json={"agent_id": "A1", "fingerprint": "9f3c"}
@@ -149,36 +149,47 @@ async def test_embed_token(api, simulator: Simulator, expect_error) -> None:
     )
     assert with_model.body["data"]["model"] == "essence-2-gpu"
     assert _claims(with_model.body["data"]["token"])["model"] == "essence-2-gpu"
-    expect_error(
-        await api.post(
-            "/v1/embed-tokens/request",
-            json={"agent_id": "A1", "fingerprint": "9f3c", "model": "expression-2"},
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message"),
+    [
+        pytest.param(
+            {"agent_id": "A1", "fingerprint": "9f3c", "model": "expression-2"},
+            409,
+            "MODEL_NOT_GENERATED",
+            "agent A1's expression-2 model hasn't been generated yet",
+            id="model-not-generated",
         ),
-        409,
-        "MODEL_NOT_GENERATED",
-        "agent A1's expression-2 model hasn't been generated yet",
-    )
-    expect_error(
-        await api.post(
-            "/v1/embed-tokens/request",
-            json={"agent_id": "A1", "fingerprint": "9f3c", "model": "bogus"},
+        pytest.param(
+            {"agent_id": "A1", "fingerprint": "9f3c", "model": "bogus"},
+            400,
+            "VALIDATION_ERROR",
+            None,
+            id="unknown-model",
         ),
-        400,
-        "VALIDATION_ERROR",
-    )
-    expect_error(
-        await api.post("/v1/embed-tokens/request", json={"agent_id": "A1"}),
-        400,
-        "MISSING_PARAM",
-        "Missing required field: fingerprint",
-    )
-    expect_error(
-        await api.post(
-            "/v1/embed-tokens/request", json={"agent_id": "A9", "fingerprint": "x"}
+        pytest.param(
+            {"agent_id": "A1"},
+            400,
+            "MISSING_PARAM",
+            "Missing required field: fingerprint",
+            id="no-fingerprint",
         ),
-        404,
-        "NOT_FOUND",
-    )
+        pytest.param(
+            {"agent_id": "A9", "fingerprint": "x"},
+            404,
+            "NOT_FOUND",
+            None,
+            id="no-agent",
+        ),
+    ],
+)
+async def test_embed_token_refusals(
+    api, simulator: Simulator, expect_error, body, status, code, message
+) -> None:
+    simulator.add_agent("u-1", code="A1", model="essence-2")
+    reply = await api.post("/v1/embed-tokens/request", json=body)
+    expect_error(reply, status, code, message)
 
 
 async def test_webhooks_lifecycle(api, simulator: Simulator, expect_error) -> None:

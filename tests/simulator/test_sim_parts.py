@@ -38,8 +38,10 @@ def test_timing_settings_are_shared_with_the_parts() -> None:
     assert agent.plan.duration == 10
 
 
-def test_charge_facade(simulator: Simulator, account) -> None:
-    simulator.charge(account, 40, "custom", None, "k")
+def test_ledger_charge(simulator: Simulator, account) -> None:
+    simulator.ledger_book.charge(
+        account, 40, reason="custom", agent_code=None, key="k", at=simulator.now()
+    )
     [charge] = simulator.charges("u-1")
     assert (charge.amount, charge.reason, charge.idempotency_key) == (40, "custom", "k")
 
