@@ -84,11 +84,22 @@ async def async_deliver(
     text: str,
     room_id: str | None = None,
 ) -> ContextDelivery:
-    """Say a message aloud, or give context silently, in the agent's live session."""
+    """Say a message aloud, or give context silently, in the agent's live session.
+
+    bitHuman can accept it and still deliver it to no room (no avatar
+    worker in them): that is refused as undelivered, not reported as said.
+    """
     ensure_text(text, f"blank_{field}")
     client = entry.runtime_data.client
     deliver = client.speak if field == "message" else client.add_context
-    return await deliver(code, text, room_id=room_id)
+    delivery = await deliver(code, text, room_id=room_id)
+    if delivery.delivered_to_rooms == 0:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="not_delivered",
+            translation_placeholders={"agent": agent_name(entry, code)},
+        )
+    return delivery
 
 
 @bithuman_exception_handler()

@@ -233,7 +233,9 @@ class Push:
             (
                 hook
                 for hook in remote
-                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID) and hook.url == url
+                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID)
+                and hook.url == url
+                and hook.active is not False
             ),
             None,
         )
@@ -241,7 +243,8 @@ class Push:
         kept = current if data.get(CONF_WEBHOOK_SECRET) else None
         for hook in remote:
             if hook is not kept and (
-                hook.description == description or hook is current
+                hook.description == description
+                or hook.id == data.get(CONF_WEBHOOK_REMOTE_ID)
             ):
                 await client.delete_webhook(hook.id)
         if kept is not None:

@@ -39,6 +39,9 @@ function agentEntities(slug, deviceId, gestures) {
 /**
  * Build a hass object. `options`:
  *   status, live: states of the first agent (Aiko)
+ *   dynamicsReady: state of Aiko's Dynamics ready sensor (default "on")
+ *   gestures: state of all of Aiko's gesture buttons (default: two usable,
+ *     Thumbs up "unavailable" or `thumbsUp`)
  *   embed: "ok" | an error object to reject `bithuman/embed_token` with
  *   expiresIn: seconds until the embed URL expires (default 3600)
  *   speak: "ok" | an error object to reject `bithuman.speak` with
@@ -73,13 +76,16 @@ export function makeHass(options = {}) {
     st("image.aiko_portrait", "2026-11-30T10:00:00+00:00", { entity_picture: portrait }),
     st("notify.aiko_speak", "unknown"),
     st("button.aiko_end_session", "unknown", { friendly_name: "Aiko End session" }),
-    st("binary_sensor.aiko_dynamics_ready", "on"),
-    st("button.aiko_mini_wave_hello", "unknown", {
+    st("binary_sensor.aiko_dynamics_ready", options.dynamicsReady ?? "on"),
+    st("button.aiko_mini_wave_hello", options.gestures ?? "unknown", {
       friendly_name: "Aiko Mini wave hello",
       gesture: "mini_wave_hello",
     }),
-    st("button.aiko_nod", "unknown", { friendly_name: "Aiko Nod", gesture: "nod" }),
-    st("button.aiko_thumbs_up", options.thumbsUp ?? "unavailable", {
+    st("button.aiko_nod", options.gestures ?? "unknown", {
+      friendly_name: "Aiko Nod",
+      gesture: "nod",
+    }),
+    st("button.aiko_thumbs_up", options.gestures ?? options.thumbsUp ?? "unavailable", {
       friendly_name: "Aiko Thumbs up",
       gesture: "thumbs_up",
     }),
@@ -156,6 +162,8 @@ export const THEMES = {
     "--primary-background-color": "#f2f4f9",
     "--secondary-background-color": "#eef0f5",
     "--card-background-color": "#ffffff",
+    "--disabled-text-color": "#bdbdbd",
+    "--disabled-color": "#bdbdbd",
     "--divider-color": "rgba(0, 0, 0, 0.12)",
     "--error-color": "#db4437",
     "--warning-color": "#ffa600",
@@ -170,6 +178,8 @@ export const THEMES = {
     "--primary-background-color": "#111111",
     "--secondary-background-color": "#282828",
     "--card-background-color": "#1c1c1c",
+    "--disabled-text-color": "#6f6f6f",
+    "--disabled-color": "#464646",
     "--divider-color": "rgba(225, 225, 225, 0.12)",
     "--error-color": "#ef5350",
     "--warning-color": "#ffa600",
@@ -177,6 +187,13 @@ export const THEMES = {
     "--ha-card-border-radius": "12px",
   },
 };
+
+/** Undo `applyTheme`: back to the card's built-in fallbacks. */
+export function clearTheme() {
+  for (const k of Object.keys(THEMES.light)) document.documentElement.style.removeProperty(k);
+  document.documentElement.style.colorScheme = "";
+  document.body.style.background = document.body.style.color = "";
+}
 
 export function applyTheme(name) {
   const theme = THEMES[name] ?? THEMES.light;

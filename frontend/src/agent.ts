@@ -102,6 +102,33 @@ export function findAgent(hass: HomeAssistant, deviceId: string): Agent | undefi
   return agent;
 }
 
+/** Why an agent's gestures cannot be played, as far as `hass` can tell. */
+export type GestureBlocker = "dynamics" | "livekit";
+
+/**
+ * What keeps the agent's gesture buttons disabled, with certainty only.
+ *
+ * - `dynamics`: its Dynamics ready sensor is off: the agent has no dynamics
+ *   model, so the integration refuses every gesture.
+ * - `livekit`: every gesture button is unavailable while Dynamics ready says
+ *   on or off. That sensor reading means the API, the agent and its dynamics
+ *   were all read (it is unavailable or unknown otherwise), and then a
+ *   gesture button is unavailable only when the integration's options hold
+ *   no LiveKit connection.
+ */
+export function gestureBlockers(agent: Agent): GestureBlocker[] {
+  const dynamics = agent.dynamicsReady?.state;
+  const blockers: GestureBlocker[] = [];
+  if (dynamics === "off") {
+    blockers.push("dynamics");
+  }
+  const known = dynamics === "on" || dynamics === "off";
+  if (known && agent.gestures.length > 0 && agent.gestures.every((g) => !g.available)) {
+    blockers.push("livekit");
+  }
+  return blockers;
+}
+
 /** Whether a new `hass` changes anything the card shows for `deviceId`. */
 export function agentChanged(
   before: HomeAssistant,

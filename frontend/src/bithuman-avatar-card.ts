@@ -9,7 +9,14 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
-import { agentChanged, findAgent, listAgents, type Agent } from "./agent";
+import {
+  agentChanged,
+  findAgent,
+  gestureBlockers,
+  listAgents,
+  type Agent,
+  type GestureBlocker,
+} from "./agent";
 import { normalizeConfig, type FullConfig } from "./config";
 import { errorMessage, startErrorText } from "./errors";
 import { deliveredRooms, isWebUrl } from "./responses";
@@ -29,6 +36,12 @@ interface Session {
   url: string;
   endsAt: number;
 }
+
+/** The hint under the gestures for each reason they are disabled. */
+const GESTURE_HINTS: Record<GestureBlocker, StringKey> = {
+  dynamics: "gestures_hint_dynamics",
+  livekit: "gestures_hint_livekit",
+};
 
 const clock = (ms: number): string => {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
@@ -331,6 +344,8 @@ export class BithumanAvatarCard extends LitElement {
       return nothing;
     }
     const dynamicsOff = agent.dynamicsReady?.state === "off";
+    const blockers = gestureBlockers(agent);
+    const hintIds = blockers.map((blocker) => `gesture-hint-${blocker}`).join(" ");
     return html`<p class="section-label">${this.t("gestures")}</p>
       <div class="row">
         ${agent.gestures.map(
@@ -339,12 +354,17 @@ export class BithumanAvatarCard extends LitElement {
               type="button"
               class="tonal"
               ?disabled=${!gesture.available || dynamicsOff}
+              aria-describedby=${hintIds || nothing}
               @click=${() => void this.press(gesture.entityId, "gesture_failed")}
             >
               ${gesture.label}
             </button>`,
         )}
-      </div>`;
+      </div>
+      ${blockers.map(
+        (blocker) =>
+          html`<p class="hint" id="gesture-hint-${blocker}">${this.t(GESTURE_HINTS[blocker])}</p>`,
+      )}`;
   }
 
   private renderSpeak() {

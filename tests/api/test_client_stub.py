@@ -422,7 +422,7 @@ async def test_list_live_sessions_asks_for_the_live_window(
     assert [s.id for s in sessions.sessions] == ["s1"]
     seen = stub.requests[0]
     assert (seen.method, seen.path) == ("GET", "/v2/user 1/runtime-sessions")
-    assert seen.query == {"window": "live"}
+    assert seen.query == {"window": "live", "limit": "200"}
 
 
 @pytest.mark.parametrize(("reason", "body"), [(None, {}), ("done", {"reason": "done"})])

@@ -227,9 +227,7 @@ async def test_503_is_retried_with_backoff_for_a_safe_request(
 
 
 @pytest.mark.parametrize("call", UNSAFE_CALLS.values(), ids=UNSAFE_CALLS)
-@pytest.mark.parametrize(
-    "failure", [SERVER_ERROR, UNAVAILABLE, DROP], ids=["500", "503", "drop"]
-)
+@pytest.mark.parametrize("failure", [SERVER_ERROR, DROP], ids=["500", "drop"])
 async def test_unsafe_writes_are_not_retried_after_the_server_may_have_acted(
     stub: Stub,
     stub_client: BithumanClient,
@@ -242,6 +240,21 @@ async def test_unsafe_writes_are_not_retried_after_the_server_may_have_acted(
         await call(stub_client)
     assert len(stub.requests) == 1
     assert recorded_sleep.delays == []
+
+
+@pytest.mark.parametrize("call", UNSAFE_CALLS.values(), ids=UNSAFE_CALLS)
+async def test_unsafe_writes_are_retried_when_all_workers_were_busy(
+    stub: Stub,
+    stub_client: BithumanClient,
+    recorded_sleep: RecordingSleep,
+    call: Call,
+) -> None:
+    """A 503 means nothing was processed: even speak is sent again, with backoff."""
+    answer = DELIVERY_BODY | {"id": "wh_1", "secret": "whsec_1"}
+    stub.script(UNAVAILABLE, UNAVAILABLE, Reply(body=answer))
+    await call(stub_client)
+    assert len(stub.requests) == 3
+    assert recorded_sleep.delays == [1.0, 2.0]
 
 
 @pytest.mark.parametrize("failure", [SERVER_ERROR, DROP], ids=["500", "drop"])

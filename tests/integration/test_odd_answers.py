@@ -12,6 +12,7 @@ from typing import Any
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -180,6 +181,44 @@ async def test_speak_answer_without_delivered_to_rooms_is_a_success(
     )
     assert response == {"agents": {FRONT_DOOR: {"delivered_to_rooms": None}}}
     assert len(simulator.messages_for(FRONT_DOOR, kind="speak")) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param({"delivered_to_rooms": 0}, id="no-room"),
+        pytest.param(
+            {"delivered_to_rooms": 0, "rooms_skipped_no_worker": 1}, id="no-worker"
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("speak", {"message": "Hello"}), ("add_context", {"context": "Tea at four"})],
+)
+async def test_a_delivery_that_reached_no_room_is_an_error(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    answer: dict[str, int],
+    action: str,
+    data: dict[str, str],
+) -> None:
+    """An answer of no room reached: nobody heard it, and the user is told."""
+    simulator.add_fault(
+        Fault(path=f"/v1/agent/*/{action.replace('_', '-')}", patch=answer)
+    )
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await hass.services.async_call(
+            DOMAIN,
+            action,
+            data,
+            target={"entity_id": "notify.front_door_speak"},
+            blocking=True,
+            return_response=True,
+        )
+    assert exc_info.value.translation_key == "not_delivered"
+    assert exc_info.value.translation_placeholders == {"agent": "Front Door"}
 
 
 @pytest.mark.parametrize(

@@ -386,24 +386,33 @@ async def test_registration_failing_never_blocks_setup(
     assert await _push(hass, hass_client, entry) == "active"
 
 
-async def test_our_webhook_without_its_secret_is_replaced_not_left_behind(
+@pytest.mark.parametrize(
+    "secret_lost",
+    [pytest.param(True, id="secret-lost"), pytest.param(False, id="inactive")],
+)
+async def test_our_webhook_that_cannot_serve_is_replaced_not_left_behind(
     hass: HomeAssistant,
     simulator: Simulator,
     setup_entry: Setup,
+    secret_lost: bool,
 ) -> None:
-    """The entry lost the signing secret: the old hook goes, a new one comes."""
+    """Its secret lost, or bitHuman no longer delivering to it: the old hook goes, a new one comes."""
     entry = await setup_entry(EXTERNAL)
     [old] = simulator.webhooks.values()
     await hass.config_entries.async_unload(entry.entry_id)
-    hass.config_entries.async_update_entry(
-        entry,
-        data={k: v for k, v in entry.data.items() if k != CONF_WEBHOOK_SECRET},
-    )
+    if secret_lost:
+        hass.config_entries.async_update_entry(
+            entry,
+            data={k: v for k, v in entry.data.items() if k != CONF_WEBHOOK_SECRET},
+        )
+    else:
+        old.active = False
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
     [new] = simulator.webhooks.values()
     assert new.id != old.id
+    assert new.active
     assert entry.data[CONF_WEBHOOK_REMOTE_ID] == new.id
     assert entry.data[CONF_WEBHOOK_SECRET]
 

@@ -1709,6 +1709,21 @@ async def test_end_session_ends_every_live_session_of_the_agent(
     assert {simulator.session(s).end_reason for s in sessions} == {"Nobody is home"}
 
 
+async def test_end_session_ends_sessions_beyond_the_first_page(
+    hass: HomeAssistant, simulator: Simulator, set_up: SetUp
+) -> None:
+    """More live sessions than bitHuman lists by default (50): all of them end."""
+    simulator.set_live_rooms(FRONT_DOOR, [f"room-{n}" for n in range(60)])
+    await set_up()
+
+    response = await call(
+        hass, "end_session", {}, FRONT_DOOR_TARGET, return_response=True
+    )
+
+    assert response == {"agents": {FRONT_DOOR: {"ended": 60}}}
+    assert simulator.sessions(USER_ID, live=True) == []
+
+
 async def test_end_session_without_reason_sends_none(
     hass: HomeAssistant, sim: Simulator
 ) -> None:

@@ -82,7 +82,7 @@ async def test_sessions_read_in_bulk(
         await advance(5)
     sessions = [r for r in simulator.requests if "runtime-sessions" in r.path]
     assert [r.path for r in sessions] == [f"/v2/{USER_ID}/runtime-sessions"] * 2
-    assert all(r.query == {"window": "live"} for r in sessions)
+    assert all(r.query == {"window": "live", "limit": "200"} for r in sessions)
 
 
 async def test_sessions_failing_leave_the_agents_alone(

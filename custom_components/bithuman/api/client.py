@@ -13,6 +13,7 @@ from .const import (
     AGENTS_PAGE_SIZE,
     DEFAULT_BASE_URL,
     DEFAULT_REQUEST_TIMEOUT,
+    LIVE_SESSIONS_LIMIT,
     MAX_AGENT_PAGES,
 )
 from .exceptions import (
@@ -288,7 +289,8 @@ class BithumanClient:
             "GET",
             f"/v2/{_segment(user_id, 'user id')}/runtime-sessions",
             Replay.SAFE,
-            params={"window": "live"},
+            # The default page holds 50; an Enterprise account runs up to 200.
+            params={"window": "live", "limit": LIVE_SESSIONS_LIMIT},
         )
         return parse_model(RuntimeSessions, payload)
 

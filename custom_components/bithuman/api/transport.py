@@ -17,6 +17,7 @@ from .exceptions import (
     BithumanRateLimitError,
     BithumanServerError,
     BithumanTimeoutError,
+    BithumanUnavailableError,
 )
 from .rate_limit import RateLimitTracker, tier_of
 from .responses import decode_body, error_from_response
@@ -35,9 +36,9 @@ class Replay(Enum):
     # Reads, and billed calls made idempotent by their Idempotency-Key.
     SAFE = auto()
     # Other writes (speak, add-context, prompt update, webhook create): after a
-    # timeout, dropped connection or 5xx the server may already have acted on
-    # them (a spoken message would be said twice), so only a 429, which means
-    # the request was not processed, is retried.
+    # timeout, dropped connection or other 5xx the server may already have
+    # acted on them (a spoken message would be said twice), so only a 429 or
+    # a 503 (all workers busy), which mean it was not processed, is retried.
     UNSAFE = auto()
 
 
@@ -134,8 +135,8 @@ class Transport:
                 if error.retry_after <= policy.max_retry_after
                 else None
             )
-        if replay is Replay.UNSAFE or not isinstance(
-            error, BithumanConnectionError | BithumanServerError
+        if not isinstance(error, BithumanConnectionError | BithumanServerError) or (
+            replay is Replay.UNSAFE and not isinstance(error, BithumanUnavailableError)
         ):
             return None
         if error.retry_after is None:
