@@ -127,12 +127,12 @@ async def speak(ctx: ApiContext) -> JSONObject:
     message = required_str(body, "message")
     room_id = _room(body)
     agent = ctx.sim.owned_agent(ctx.account, ctx.path_param("code"))
-    delivered = ctx.sim.deliver(agent, "speak", message, room_id)
+    delivered, skipped = ctx.sim.deliver(agent, "speak", message, room_id)
     return {
         "agent_code": agent.code,
         "context_type": "speak",
         "delivered_to_rooms": delivered,
-        "rooms_skipped_no_worker": 0,
+        "rooms_skipped_no_worker": skipped,
     }
 
 
@@ -143,14 +143,14 @@ async def add_context(ctx: ApiContext) -> JSONObject:
     kind = optional_choice(body, "type", ("add_context", "speak")) or "add_context"
     room_id = _room(body)
     agent = ctx.sim.owned_agent(ctx.account, ctx.path_param("code"))
-    delivered = ctx.sim.deliver(
+    delivered, skipped = ctx.sim.deliver(
         agent, "speak" if kind == "speak" else "add_context", context, room_id
     )
     return {
         "agent_code": agent.code,
         "context_type": kind,
         "delivered_to_rooms": delivered,
-        "rooms_skipped_no_worker": 0,
+        "rooms_skipped_no_worker": skipped,
     }
 
 

@@ -36,6 +36,19 @@ class LivePlatform(PlatformBase):
         """
         self.session_book.set_rooms(self.agent(code), list(rooms), self.now())
 
+    def set_worker_present(self, code: str, room: str, present: bool) -> None:
+        """Say whether an avatar worker is in the agent's live room.
+
+        Messages skip a room without one: bitHuman answers 200 with
+        `rooms_skipped_no_worker`, and `delivered_to_rooms` 0 if none was
+        reached.
+        """
+        absent = self.agent(code).rooms_without_worker
+        if present:
+            absent.discard(room)
+        else:
+            absent.add(room)
+
     def start_session(
         self,
         code: str,

@@ -61,7 +61,8 @@ class AgentRecord:
 
     `image_url` is an explicit portrait URL; None serves the generated
     `portrait` from the simulator's own `/assets`. `live_rooms` is kept by
-    the session book: a room is live while a session runs in it.
+    the session book: a room is live while a session runs in it. Messages
+    skip the live rooms in `rooms_without_worker` (no avatar worker joined).
     """
 
     code: str
@@ -80,6 +81,7 @@ class AgentRecord:
     language: str = "en"
     dynamics: DynamicsRecord = field(default_factory=DynamicsRecord)
     live_rooms: list[str] = field(default_factory=list)
+    rooms_without_worker: set[str] = field(default_factory=set)
     charged: int = 0
     refunded: bool = False
     idempotency_key: str | None = None

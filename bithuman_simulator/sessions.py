@@ -166,6 +166,7 @@ class SessionBook(StatePart):
         agent = self._agents.get(session.agent_code)
         if agent is not None and session.room_name in agent.live_rooms:
             agent.live_rooms.remove(session.room_name)
+            agent.rooms_without_worker.discard(session.room_name)
 
     def set_rooms(self, agent: AgentRecord, rooms: list[str], now: float) -> None:
         """Make `rooms` (in this order) the agent's live rooms."""
@@ -257,14 +258,19 @@ class SessionBook(StatePart):
         text: str,
         room_id: str | None,
         now: float,
-    ) -> int:
-        """Deliver text into the agent's live rooms (one, or all); count them."""
+    ) -> tuple[int, int]:
+        """Deliver text into the agent's live rooms (one, or all).
+
+        Return how many rooms got it and how many were skipped for want of
+        an avatar worker in them.
+        """
         if not agent.live_rooms or (
             room_id is not None and room_id not in agent.live_rooms
         ):
             raise no_active_rooms(agent.code)
         rooms = [room_id] if room_id is not None else list(agent.live_rooms)
-        for room in rooms:
+        served = [room for room in rooms if room not in agent.rooms_without_worker]
+        for room in served:
             self.messages.append(DeliveredMessage(agent.code, room, kind, text, now))
             if kind == "speak":
                 for session in self.live_of(agent.code):
@@ -272,4 +278,4 @@ class SessionBook(StatePart):
                         session.transcript.append(
                             TranscriptLine(now, "assistant", text)
                         )
-        return len(rooms)
+        return len(served), len(rooms) - len(served)

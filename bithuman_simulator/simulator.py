@@ -324,8 +324,8 @@ class Simulator(AgentPlatform, LivePlatform):
 
     def deliver(
         self, agent: AgentRecord, kind: MessageKind, text: str, room_id: str | None
-    ) -> int:
-        """Deliver text into the agent's live rooms (one, or all); count them."""
+    ) -> tuple[int, int]:
+        """Deliver text into the agent's live rooms; count those reached and skipped."""
         return self.session_book.deliver(agent, kind, text, room_id, self.now())
 
     def replay(self, account: Account, path: str, key: str) -> JSONObject | None:

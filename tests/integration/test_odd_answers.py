@@ -183,15 +183,7 @@ async def test_speak_answer_without_delivered_to_rooms_is_a_success(
     assert len(simulator.messages_for(FRONT_DOOR, kind="speak")) == 1
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        pytest.param({"delivered_to_rooms": 0}, id="no-room"),
-        pytest.param(
-            {"delivered_to_rooms": 0, "rooms_skipped_no_worker": 1}, id="no-worker"
-        ),
-    ],
-)
+@pytest.mark.parametrize("no_worker", [False, True], ids=["no-room", "no-worker"])
 @pytest.mark.parametrize(
     ("action", "data"),
     [("speak", {"message": "Hello"}), ("add_context", {"context": "Tea at four"})],
@@ -200,14 +192,18 @@ async def test_a_delivery_that_reached_no_room_is_an_error(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: Simulator,
-    answer: dict[str, int],
+    no_worker: bool,
     action: str,
     data: dict[str, str],
 ) -> None:
     """An answer of no room reached: nobody heard it, and the user is told."""
-    simulator.add_fault(
-        Fault(path=f"/v1/agent/*/{action.replace('_', '-')}", patch=answer)
-    )
+    if no_worker:
+        # The session is live, but its avatar worker has not joined the room.
+        for room in simulator.agent(FRONT_DOOR).live_rooms:
+            simulator.set_worker_present(FRONT_DOOR, room, present=False)
+    else:
+        path = f"/v1/agent/*/{action.replace('_', '-')}"
+        simulator.add_fault(Fault(path=path, patch={"delivered_to_rooms": 0}))
     with pytest.raises(HomeAssistantError) as exc_info:
         await hass.services.async_call(
             DOMAIN,
@@ -219,6 +215,8 @@ async def test_a_delivery_that_reached_no_room_is_an_error(
         )
     assert exc_info.value.translation_key == "not_delivered"
     assert exc_info.value.translation_placeholders == {"agent": "Front Door"}
+    if no_worker:
+        assert simulator.messages_for(FRONT_DOOR) == []
 
 
 @pytest.mark.parametrize(

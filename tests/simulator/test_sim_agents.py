@@ -370,6 +370,42 @@ async def test_speak_delivers_to_every_live_room(api, simulator: Simulator) -> N
     ]
 
 
+@pytest.mark.parametrize("path", ["/v1/agent/A1/speak", "/v1/agent/A1/add-context"])
+async def test_rooms_without_an_avatar_worker_are_skipped(
+    api, simulator: Simulator, path: str
+) -> None:
+    """200 all the same; the rooms without a worker are counted, not reached."""
+    simulator.add_agent("u-1", code="A1", live_rooms=["lobby", "kitchen"])
+    body = {"message": "Hi", "context": "Hi"}
+    simulator.set_worker_present("A1", "kitchen", present=False)
+    reply = await api.post(path, json=body)
+    assert reply.status == 200
+    assert reply.body["delivered_to_rooms"] == 1
+    assert reply.body["rooms_skipped_no_worker"] == 1
+    assert [m.room_id for m in simulator.messages_for("A1")] == ["lobby"]
+
+    simulator.set_worker_present("A1", "lobby", present=False)
+    reply = await api.post(path, json=body)
+    assert reply.status == 200
+    assert reply.body["delivered_to_rooms"] == 0
+    assert reply.body["rooms_skipped_no_worker"] == 2
+    assert len(simulator.messages_for("A1")) == 1
+
+    simulator.set_worker_present("A1", "kitchen", present=True)
+    assert (await api.post(path, json=body)).body["delivered_to_rooms"] == 1
+
+
+async def test_a_room_ending_forgets_it_had_no_worker(
+    api, simulator: Simulator
+) -> None:
+    """The same room started again later is served by its new session's worker."""
+    simulator.add_agent("u-1", code="A1", live_rooms=["lobby"])
+    simulator.set_worker_present("A1", "lobby", present=False)
+    simulator.set_live_rooms("A1", [])
+    simulator.set_live_rooms("A1", ["lobby"])
+    assert simulator.agent("A1").rooms_without_worker == set()
+
+
 async def test_speak_to_one_room(api, simulator: Simulator, expect_error) -> None:
     simulator.add_agent("u-1", code="A1", live_rooms=["lobby", "kitchen"])
     reply = await api.post(
