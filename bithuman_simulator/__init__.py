@@ -34,7 +34,9 @@ State machines run on an injected clock, never on sleeps::
 - Live sessions: a live room is a session billed per minute
   (`set_live_rooms`, `start_session`, `end_session`, `sessions`, `usage`,
   `add_transcript_message`); `GET /v2/{user_id}/runtime-sessions` and
-  `terminate` serve them.
+  `terminate` serve them. `set_worker_present(code, room, False)` leaves a
+  live room without its avatar worker: messages skip it, as bitHuman's
+  `rooms_skipped_no_worker` says.
 - Webhooks are really delivered, signed: `webhook_transport`,
   `rewrite_webhooks`, `await flush_webhooks()`, `send_webhook_event`,
   `send_forged_webhook`, `replay_webhook`, `webhook_deliveries`.

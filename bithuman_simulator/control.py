@@ -49,6 +49,7 @@ CONTROL_ROUTES: tuple[tuple[str, str, ControlHandler], ...] = (
     ("POST", "/agents", core.add_agent),
     ("DELETE", "/agents/{code}", core.delete_agent),
     ("PUT", "/agents/{code}/rooms", core.set_rooms),
+    ("PUT", "/agents/{code}/rooms/{room}/worker", live.set_worker),
     ("PUT", "/agents/{code}/gestures", core.set_gestures),
     ("PUT", "/agents/{code}/regeneration-failure", core.set_regeneration_failure),
     ("PUT", "/agents/{code}/overrides", live.set_overrides),

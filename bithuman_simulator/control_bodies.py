@@ -79,6 +79,12 @@ class RoomsBody(ControlBody):
     rooms: list[str]
 
 
+class WorkerBody(ControlBody):
+    """Say whether the avatar worker is in a live room."""
+
+    present: bool
+
+
 class GesturesBody(ControlBody):
     """Set an agent's gestures."""
 

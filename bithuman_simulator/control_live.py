@@ -18,6 +18,7 @@ from .control_bodies import (
     SettingsBody,
     TranscriptBody,
     VoiceCodeBody,
+    WorkerBody,
 )
 from .control_core import control_patch, parse
 from .routing import request_origin
@@ -49,6 +50,14 @@ def _session_json(session: SessionRecord, sim: Simulator) -> JSONObject:
 def _attempts(attempts: list[Attempt]) -> JSONObject:
     shown: list[JSONValue] = [attempt.as_json() for attempt in attempts]
     return {"attempts": shown}
+
+
+async def set_worker(request: web.Request, sim: Simulator) -> JSONObject:
+    """Say whether the avatar worker is in one of an agent's live rooms."""
+    body = await parse(request, WorkerBody)
+    code, room = request.match_info["code"], request.match_info["room"]
+    sim.set_worker_present(code, room, present=body.present)
+    return {"code": code, "room": room, "present": body.present}
 
 
 async def list_sessions(_request: web.Request, sim: Simulator) -> JSONObject:

@@ -41,9 +41,13 @@ class LivePlatform(PlatformBase):
 
         Messages skip a room without one: bitHuman answers 200 with
         `rooms_skipped_no_worker`, and `delivered_to_rooms` 0 if none was
-        reached.
+        reached. ValueError if the agent is not live in `room`; the room
+        gets a worker again when its session ends.
         """
-        absent = self.agent(code).rooms_without_worker
+        agent = self.agent(code)
+        if room not in agent.live_rooms:
+            raise ValueError(f"agent {code} is not live in {room!r}")
+        absent = agent.rooms_without_worker
         if present:
             absent.discard(room)
         else:

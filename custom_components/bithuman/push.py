@@ -61,9 +61,17 @@ NO_EXTERNAL_URL: Final = "no_external_url"
 NOT_HTTPS: Final = "external_url_not_https"
 REGISTRATION_FAILED: Final = "registration_failed"
 CLOUDHOOK_FAILED: Final = "cloudhook_failed"
+WEBHOOK_INACTIVE: Final = "webhook_inactive"
 SEEN_DELIVERIES: HassKey[dict[str, OrderedDict[str, float]]] = HassKey(
     f"{DOMAIN}_seen_deliveries"
 )
+# Entries that replaced a webhook bitHuman stopped delivering to, this run:
+# once only, so a new hook that comes inactive too cannot reload forever.
+INACTIVE_REPLACED: HassKey[set[str]] = HassKey(f"{DOMAIN}_inactive_replaced")
+
+
+class WebhookInactiveError(Exception):
+    """BitHuman keeps our webhook inactive, even the one made to replace it."""
 
 
 def webhook_description(entry_id: str) -> str:
@@ -164,6 +172,9 @@ class Push:
         client = self.entry.runtime_data.client
         try:
             secret = await self._async_register_remote(client, url)
+        except WebhookInactiveError:
+            self._stop(WEBHOOK_INACTIVE)
+            return
         except BithumanError as err:
             LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
             self._stop(REGISTRATION_FAILED)
@@ -233,12 +244,16 @@ class Push:
             (
                 hook
                 for hook in remote
-                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID)
-                and hook.url == url
-                and hook.active is not False
+                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID) and hook.url == url
             ),
             None,
         )
+        if current is not None and current.active is False:
+            replaced = self.hass.data.setdefault(INACTIVE_REPLACED, set())
+            if self.entry.entry_id in replaced:
+                raise WebhookInactiveError
+            replaced.add(self.entry.entry_id)
+            current = None
         # Without its secret our hook's deliveries cannot be checked: replace it.
         kept = current if data.get(CONF_WEBHOOK_SECRET) else None
         for hook in remote:

@@ -143,7 +143,7 @@ export function makeHass(options = {}) {
         if (speak !== "ok") throw speak;
         return {
           context: { id: "c1" },
-          response: { agents: { A78WKV4515: { delivered_to_rooms: 1 } } },
+          response: options.speakResponse ?? { agents: { A78WKV4515: { delivered_to_rooms: 1 } } },
         };
       }
       return { context: { id: "c2" } };

@@ -230,9 +230,10 @@ export class BithumanAvatarCard extends LitElement {
         false,
         true,
       );
+      const rooms = deliveredRooms(result);
       this.feedback = {
         kind: "info",
-        text: this.t("speak_delivered", { rooms: deliveredRooms(result) }),
+        text: rooms === null ? this.t("speak_sent") : this.t("speak_delivered", { rooms }),
       };
       this.speakText = "";
     } catch (err) {

@@ -9,12 +9,15 @@ export const isWebUrl = (url: unknown): url is string => {
   }
 };
 
-/** Rooms the message reached, from `{agents: {<code>: {delivered_to_rooms}}}`. */
-export function deliveredRooms(result: unknown): number {
+/**
+ * Rooms the message reached, from `{agents: {<code>: {delivered_to_rooms}}}`;
+ * null when no agent's answer said (bitHuman may leave the count out).
+ */
+export function deliveredRooms(result: unknown): number | null {
   const body = (result as { response?: unknown } | undefined)?.response ?? result;
   const agents = (body as { agents?: Record<string, unknown> } | undefined)?.agents;
-  return Object.values(agents ?? {}).reduce<number>((sum, agent) => {
-    const rooms = (agent as { delivered_to_rooms?: unknown } | null)?.delivered_to_rooms;
-    return sum + (Number(rooms) || 0);
-  }, 0);
+  const counts = Object.values(agents ?? {})
+    .map((agent) => (agent as { delivered_to_rooms?: unknown } | null)?.delivered_to_rooms)
+    .filter((rooms): rooms is number => typeof rooms === "number");
+  return counts.length ? counts.reduce((sum, rooms) => sum + rooms, 0) : null;
 }

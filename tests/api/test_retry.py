@@ -37,6 +37,8 @@ ACCOUNT = Reply(body=ACCOUNT_BODY)
 DELIVERY = Reply(body=DELIVERY_BODY)
 SERVER_ERROR = Reply(500, {"error": {"code": "INTERNAL_ERROR", "message": "Oops"}})
 UNAVAILABLE = Reply(503, {"error": {"code": "NO_AVAILABLE_WORKERS", "message": "Busy"}})
+# A gateway's own 503 (its timeout): the request may have reached bitHuman.
+PROXY_UNAVAILABLE = Reply(503, {"message": "upstream request timeout"})
 NOT_FOUND = Reply(404, {"error": {"code": "NOT_FOUND", "message": "Agent not found"}})
 DROP = Reply(drop=True)
 
@@ -227,7 +229,11 @@ async def test_503_is_retried_with_backoff_for_a_safe_request(
 
 
 @pytest.mark.parametrize("call", UNSAFE_CALLS.values(), ids=UNSAFE_CALLS)
-@pytest.mark.parametrize("failure", [SERVER_ERROR, DROP], ids=["500", "drop"])
+@pytest.mark.parametrize(
+    "failure",
+    [SERVER_ERROR, PROXY_UNAVAILABLE, DROP],
+    ids=["500", "503-from-a-proxy", "drop"],
+)
 async def test_unsafe_writes_are_not_retried_after_the_server_may_have_acted(
     stub: Stub,
     stub_client: BithumanClient,
@@ -249,7 +255,7 @@ async def test_unsafe_writes_are_retried_when_all_workers_were_busy(
     recorded_sleep: RecordingSleep,
     call: Call,
 ) -> None:
-    """A 503 means nothing was processed: even speak is sent again, with backoff."""
+    """BitHuman's 503 "all workers busy" took nothing on: even speak is sent again."""
     answer = DELIVERY_BODY | {"id": "wh_1", "secret": "whsec_1"}
     stub.script(UNAVAILABLE, UNAVAILABLE, Reply(body=answer))
     await call(stub_client)

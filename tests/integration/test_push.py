@@ -417,6 +417,26 @@ async def test_our_webhook_that_cannot_serve_is_replaced_not_left_behind(
     assert entry.data[CONF_WEBHOOK_SECRET]
 
 
+async def test_an_inactive_webhook_is_replaced_only_once(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """A replacement that comes inactive too is kept, and Home Assistant polls."""
+    entry = await setup_entry(EXTERNAL)
+    for _ in range(2):
+        [hook] = simulator.webhooks.values()
+        hook.active = False
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+
+    [kept] = simulator.webhooks.values()
+    assert kept.id == hook.id
+    assert entry.data[CONF_WEBHOOK_REMOTE_ID] == kept.id
+    assert await _push(hass, hass_client, entry) == "webhook_inactive"
+
+
 async def test_stale_webhooks_deleted_and_removal_cleans_up(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,

@@ -404,6 +404,8 @@ async def test_a_room_ending_forgets_it_had_no_worker(
     simulator.set_live_rooms("A1", [])
     simulator.set_live_rooms("A1", ["lobby"])
     assert simulator.agent("A1").rooms_without_worker == set()
+    with pytest.raises(ValueError, match="not live in 'attic'"):
+        simulator.set_worker_present("A1", "attic", present=False)
 
 
 async def test_speak_to_one_room(api, simulator: Simulator, expect_error) -> None:

@@ -76,6 +76,20 @@ async def test_rooms_gestures_and_messages(api, simulator: Simulator) -> None:
     assert [(m["room_id"], m["kind"], m["text"]) for m in messages] == [
         ("lobby", "speak", "Hello")
     ]
+    worker = await api.put(
+        "/_simulator/agents/A1/rooms/lobby/worker", json={"present": False}, auth=None
+    )
+    assert worker.body == {"code": "A1", "room": "lobby", "present": False}
+    unheard = await api.post("/v1/agent/A1/speak", json={"message": "Anyone?"})
+    assert unheard.body["delivered_to_rooms"] == 0
+    assert unheard.body["rooms_skipped_no_worker"] == 1
+    await api.put(
+        "/_simulator/agents/A1/rooms/lobby/worker", json={"present": True}, auth=None
+    )
+    not_live = await api.put(
+        "/_simulator/agents/A1/rooms/attic/worker", json={"present": False}, auth=None
+    )
+    assert not_live.status == 400
     gestures = await api.put(
         "/_simulator/agents/A1/gestures",
         json={"gestures": ["laugh_react"]},
@@ -178,6 +192,7 @@ async def test_reset(api, simulator: Simulator) -> None:
         ("POST", "/_simulator/agents", {"owner": "u-1", "status": "odd"}, 400),
         ("DELETE", "/_simulator/agents/A9", None, 404),
         ("PUT", "/_simulator/agents/A9/rooms", {"rooms": []}, 404),
+        ("PUT", "/_simulator/agents/A9/rooms/attic/worker", {"present": False}, 404),
         ("PUT", "/_simulator/accounts/u-9/credits", {"credits": 1}, 404),
         ("POST", "/_simulator/faults", {"malformed": "garbage"}, 400),
         ("POST", "/_simulator/fail-next-generation", {"at": 1}, 400),

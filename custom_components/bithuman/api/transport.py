@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, auto
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import aiohttp
 from yarl import URL
@@ -38,8 +38,22 @@ class Replay(Enum):
     # Other writes (speak, add-context, prompt update, webhook create): after a
     # timeout, dropped connection or other 5xx the server may already have
     # acted on them (a spoken message would be said twice), so only a 429 or
-    # a 503 (all workers busy), which mean it was not processed, is retried.
+    # bitHuman's own 503 saying it took nothing on, is retried.
     UNSAFE = auto()
+
+
+# bitHuman's 503 codes for a request it did not take on (errors.md). A 503
+# without one may come from a proxy that timed out after passing it along.
+NOT_PROCESSED_CODES: Final = frozenset(
+    {"NO_AVAILABLE_WORKERS", "MODEL_NOT_YET_AVAILABLE"}
+)
+
+
+def _not_processed(error: BithumanError) -> bool:
+    return (
+        isinstance(error, BithumanUnavailableError)
+        and error.code in NOT_PROCESSED_CODES
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +150,7 @@ class Transport:
                 else None
             )
         if not isinstance(error, BithumanConnectionError | BithumanServerError) or (
-            replay is Replay.UNSAFE and not isinstance(error, BithumanUnavailableError)
+            replay is Replay.UNSAFE and not _not_processed(error)
         ):
             return None
         if error.retry_after is None:
