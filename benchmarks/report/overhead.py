@@ -103,6 +103,21 @@ def _duration(seconds: float) -> str:
     return us(seconds) if seconds < 0.001 else ms(seconds)
 
 
+def _ratio_verdict(
+    title: str, r: Record, ratio: float, *, measure: str, bare: str, note: str
+) -> Verdict:
+    """Judge a median ratio of Home Assistant's way to the bare call."""
+    overhead = r["home_assistant"][measure] - r["bare"][measure]
+    return Verdict(
+        f"{title} (median ratio)",
+        f"< {r['target_ratio']:g}x",
+        f"{ratio:.2f}x (+{_duration(overhead)})",
+        ratio < r["target_ratio"],
+        baseline=f"{bare}: {_duration(r['bare'][measure])}",
+        note=note,
+    )
+
+
 def _voice_rows(name: str, path: str, bare: str, r: Record) -> list[Row]:
     ours: dict[str, Any] = r["home_assistant"]
     plain: dict[str, Any] = r["bare"]
@@ -142,16 +157,12 @@ def voice(sections: Sections, verdicts: list[Verdict]) -> str:
         )
         ratio = announce["arrive_ratio"]
         verdicts.append(
-            Verdict(
-                "Announce overhead, `assist_satellite.announce` -> speak request"
-                " (median ratio)",
-                f"< {announce['target_ratio']:g}x",
-                f"{ratio:.2f}x (+"
-                f"{_duration(announce['home_assistant']['arrive_median'] - announce['bare']['arrive_median'])})",
-                ratio < announce["target_ratio"],
-                baseline=(
-                    f"bare `speak()`: {_duration(announce['bare']['arrive_median'])}"
-                ),
+            _ratio_verdict(
+                "Announce overhead, `assist_satellite.announce` -> speak request",
+                announce,
+                ratio,
+                measure="arrive_median",
+                bare="bare `speak()`",
                 note="announce",
             )
         )
@@ -167,15 +178,12 @@ def voice(sections: Sections, verdicts: list[Verdict]) -> str:
         )
         ratio = speech["return_ratio"]
         verdicts.append(
-            Verdict(
-                "TTS overhead, stream + proxy URL -> audio bytes (median ratio)",
-                f"< {speech['target_ratio']:g}x",
-                f"{ratio:.2f}x (+"
-                f"{_duration(speech['home_assistant']['return_median'] - speech['bare']['return_median'])})",
-                ratio < speech["target_ratio"],
-                baseline=(
-                    f"bare `POST /v1/tts`: {_duration(speech['bare']['return_median'])}"
-                ),
+            _ratio_verdict(
+                "TTS overhead, stream + proxy URL -> audio bytes",
+                speech,
+                ratio,
+                measure="return_median",
+                bare="bare `POST /v1/tts`",
                 note="tts",
             )
         )
