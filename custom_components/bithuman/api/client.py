@@ -121,24 +121,21 @@ class BithumanClient:
         """Return the tokens left per cost tier, as last reported."""
         return self._transport.rate_limits.snapshot()
 
-    async def _json(self, method: str, path: str, replay: Replay, **kwargs: Any) -> Any:
-        return (
-            await self._transport.request(method, path, replay=replay, **kwargs)
-        ).body
-
     # Account
 
     async def validate(self) -> bool:
         """Return whether the API secret is valid and its account active."""
         try:
-            payload = await self._json("POST", "/v1/validate", Replay.SAFE)
+            payload = await self._transport.request("POST", "/v1/validate", Replay.SAFE)
         except BithumanAuthenticationError:
             return False
         return parse_model(Validation, payload).valid
 
     async def get_account(self) -> Account:
         """Return the account behind the API secret."""
-        return parse_model(Account, await self._json("GET", "/v1/me", Replay.SAFE))
+        return parse_model(
+            Account, await self._transport.request("GET", "/v1/me", Replay.SAFE)
+        )
 
     # Agents
 
@@ -152,7 +149,7 @@ class BithumanClient:
         unreadable: set[str] = set()
         offset = 0
         for _ in range(MAX_AGENT_PAGES):
-            payload = await self._json(
+            payload = await self._transport.request(
                 "GET",
                 "/v1/agents",
                 Replay.SAFE,
@@ -177,7 +174,7 @@ class BithumanClient:
 
     async def get_agent(self, code: str) -> Agent:
         """Return the agent with this code."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "GET", f"/v1/agent/{_segment(code, 'agent code')}", Replay.SAFE
         )
         return parse_model(Agent, payload, {"code": code})
@@ -196,7 +193,7 @@ class BithumanClient:
         The ``Idempotency-Key`` is kept across retries, so a retried call
         never starts, or charges, a second job.
         """
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             "/v1/agent/generate",
             Replay.SAFE,
@@ -213,7 +210,7 @@ class BithumanClient:
 
     async def update_prompt(self, code: str, system_prompt: str) -> PromptUpdate:
         """Replace the agent's system prompt."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}",
             Replay.UNSAFE,
@@ -225,7 +222,7 @@ class BithumanClient:
         self, code: str, message: str, *, room_id: str | None = None
     ) -> ContextDelivery:
         """Make the agent say ``message`` in its live room(s)."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}/speak",
             Replay.UNSAFE,
@@ -237,7 +234,7 @@ class BithumanClient:
         self, code: str, context: str, *, room_id: str | None = None
     ) -> ContextDelivery:
         """Give the agent background knowledge silently, in its live room(s)."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             f"/v1/agent/{_segment(code, 'agent code')}/add-context",
             Replay.UNSAFE,
@@ -249,7 +246,7 @@ class BithumanClient:
 
     async def get_dynamics(self, code: str) -> Dynamics:
         """Return the agent's gesture dynamics."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "GET", f"/v1/dynamics/{_segment(code, 'agent code')}", Replay.SAFE
         )
         return parse_model(Dynamics, payload, {"agent_id": code})
@@ -262,7 +259,7 @@ class BithumanClient:
         Carries an ``Idempotency-Key`` kept across retries, like
         ``generate_agent``.
         """
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             "/v1/dynamics/generate",
             Replay.SAFE,
@@ -273,7 +270,7 @@ class BithumanClient:
 
     async def set_dynamics_enabled(self, code: str, enabled: bool) -> DynamicsUpdate:
         """Switch the agent to its dynamics model (or back to the default one)."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "PUT",
             f"/v1/dynamics/{_segment(code, 'agent code')}",
             Replay.SAFE,
@@ -285,7 +282,7 @@ class BithumanClient:
 
     async def list_live_sessions(self, user_id: str) -> RuntimeSessions:
         """Return the account's live sessions and its live KPIs."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "GET",
             f"/v2/{_segment(user_id, 'user id')}/runtime-sessions",
             Replay.SAFE,
@@ -298,7 +295,7 @@ class BithumanClient:
         self, user_id: str, session_id: str, *, reason: str | None = None
     ) -> SessionTermination:
         """End one live session (its LiveKit room closes)."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             f"/v2/{_segment(user_id, 'user id')}/runtime-sessions/"
             f"{_segment(session_id, 'session id')}/terminate",
@@ -309,7 +306,7 @@ class BithumanClient:
 
     async def request_embed_token(self, code: str, fingerprint: str) -> EmbedToken:
         """Mint a 1-hour embed token for one visitor (``fingerprint``)."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             "/v1/embed-tokens/request",
             Replay.SAFE,
@@ -322,7 +319,8 @@ class BithumanClient:
     async def list_voices(self) -> VoiceCatalog:
         """Return the voices (and, when reported, the languages) of TTS."""
         return parse_model(
-            VoiceCatalog, await self._json("GET", "/v1/voices", Replay.SAFE)
+            VoiceCatalog,
+            await self._transport.request("GET", "/v1/voices", Replay.SAFE),
         )
 
     async def synthesize(
@@ -334,23 +332,22 @@ class BithumanClient:
         speed: float | None = None,
     ) -> bytes:
         """Return WAV audio of ``text`` spoken by ``voice`` (``POST /v1/tts``)."""
-        answer = await self._transport.request(
+        audio: bytes = await self._transport.request(
             "POST",
             "/v1/tts",
-            replay=Replay.SAFE,
+            Replay.SAFE,
             json=_compact(
                 text=text, voice=voice, language=language, speed=speed, format="wav"
             ),
             raw=True,
         )
-        audio: bytes = answer.body
         return audio
 
     # Webhooks
 
     async def create_webhook(self, url: str, *, description: str) -> WebhookWithSecret:
         """Register a webhook for every event; the answer holds its secret."""
-        payload = await self._json(
+        payload = await self._transport.request(
             "POST",
             "/v1/webhooks",
             Replay.UNSAFE,
@@ -361,7 +358,7 @@ class BithumanClient:
     async def list_webhooks(self) -> list[Webhook]:
         """Return the registered webhooks (signing secrets redacted)."""
         webhooks, _ = parse_items(
-            Webhook, await self._json("GET", "/v1/webhooks", Replay.SAFE)
+            Webhook, await self._transport.request("GET", "/v1/webhooks", Replay.SAFE)
         )
         return webhooks
 
@@ -371,7 +368,7 @@ class BithumanClient:
             await self._transport.request(
                 "DELETE",
                 f"/v1/webhooks/{_segment(webhook_id, 'webhook id')}",
-                replay=Replay.SAFE,
+                Replay.SAFE,
                 raw=True,
             )
         except BithumanNotFoundError:

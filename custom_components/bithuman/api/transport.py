@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum, auto
 import logging
 from typing import TYPE_CHECKING, Any, Final
@@ -49,19 +48,15 @@ NOT_PROCESSED_CODES: Final = frozenset(
 )
 
 
-def _not_processed(error: BithumanError) -> bool:
-    return (
+def _retryable(error: BithumanError, replay: Replay) -> bool:
+    if isinstance(error, BithumanRateLimitError):
+        return True
+    if not isinstance(error, BithumanConnectionError | BithumanServerError):
+        return False
+    return replay is Replay.SAFE or (
         isinstance(error, BithumanUnavailableError)
         and error.code in NOT_PROCESSED_CODES
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A successful answer: its body (JSON or raw bytes) and headers."""
-
-    body: Any
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Transport:
@@ -92,14 +87,14 @@ class Transport:
         self,
         method: str,
         path: str,
-        *,
         replay: Replay,
+        *,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
         raw: bool = False,
-    ) -> Answer:
-        """Send a request, retrying as ``replay`` and the policy allow."""
+    ) -> Any:
+        """Send a request; return its JSON body (or bytes, when ``raw``)."""
         headers = {
             HEADER_API_SECRET: self._api_secret,
             "User-Agent": USER_AGENT,
@@ -139,24 +134,14 @@ class Transport:
     ) -> float | None:
         """Return how long to wait before retrying after ``error``, or ``None``."""
         policy = self._retry
-        if attempt >= policy.attempts:
-            return None
-        if isinstance(error, BithumanRateLimitError):
-            if error.retry_after is None:
-                return policy.backoff(attempt)
-            return (
-                error.retry_after
-                if error.retry_after <= policy.max_retry_after
-                else None
-            )
-        if not isinstance(error, BithumanConnectionError | BithumanServerError) or (
-            replay is Replay.UNSAFE and not _not_processed(error)
-        ):
+        if attempt >= policy.attempts or not _retryable(error, replay):
             return None
         if error.retry_after is None:
             return policy.backoff(attempt)
         if error.retry_after > policy.max_retry_after:
             return None
+        if isinstance(error, BithumanRateLimitError):
+            return error.retry_after
         return max(policy.backoff(attempt), error.retry_after)
 
     async def _attempt(
@@ -168,7 +153,7 @@ class Transport:
         json: Any,
         headers: Mapping[str, str],
         raw: bool,
-    ) -> Answer:
+    ) -> Any:
         """Send one request and decode its answer."""
         url = URL(self.base_url + path, encoded=True)
         try:
@@ -196,5 +181,5 @@ class Transport:
         self.rate_limits.observe(tier_of(method, path), response_headers)
         _LOGGER.debug("%s %s -> %s", method, path, status)
         if 200 <= status < 300:
-            return Answer(body if raw else decode_body(body), response_headers)
+            return body if raw else decode_body(body)
         raise error_from_response(status, body, response_headers, redact=self.redact)
