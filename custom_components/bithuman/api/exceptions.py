@@ -25,11 +25,7 @@ class BithumanError(Exception):
         request_id: str | None = None,
         api_message: str | None = None,
     ) -> None:
-        """Initialize the error.
-
-        ``api_message`` is what bitHuman itself said, when it said anything;
-        ``message`` may be the client's own description.
-        """
+        """Initialize the error (``api_message``: what bitHuman itself said)."""
         self.message = message or self.default_message
         self.status = status
         self.code = code
@@ -37,10 +33,6 @@ class BithumanError(Exception):
         self.request_id = request_id
         self.api_message = api_message
         super().__init__(self.message)
-
-    def __str__(self) -> str:
-        """Return the message."""
-        return self.message
 
     def __repr__(self) -> str:
         """Return a debugging representation (never includes the secret)."""

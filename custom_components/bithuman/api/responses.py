@@ -37,9 +37,23 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 CODE_ACCOUNT_SUSPENDED: Final = "ACCOUNT_SUSPENDED"
-# errors.md: the message, not the code, tells these 404s apart.
-_AGENT_NOT_FOUND: Final = "agent not found"
-_NO_ACTIVE_ROOMS: Final = "no active rooms"
+# errors.md: the message, not the code, tells these 404s apart. A gateway's
+# "Endpoint not found" (or any other 404) says nothing about the agent.
+_NOT_FOUND_BY_MESSAGE: Final = (
+    ("no active rooms", BithumanNoLiveSessionError),
+    ("agent not found", BithumanAgentNotFoundError),
+)
+# The HTTP status decides the family (the API documents that it always
+# matches the body's code); 404 and the account's suspension are refined.
+_ERROR_BY_STATUS: Final[dict[int, type[BithumanError]]] = {
+    400: BithumanValidationError,
+    401: BithumanAuthenticationError,
+    402: BithumanInsufficientCreditsError,
+    409: BithumanConflictError,
+    422: BithumanValidationError,
+    429: BithumanRateLimitError,
+    503: BithumanUnavailableError,
+}
 _MAX_MESSAGE_LENGTH: Final = 500
 _ENVELOPE_KEYS: Final = frozenset(
     {"success", "data", "error", "status_code", "pagination"}
@@ -120,12 +134,8 @@ def parse_items[M: BaseModel](
     validate is handed back as it came instead of failing the list.
     """
     items = unwrap_payload(payload)
-    if not isinstance(items, list):
-        raise BithumanResponseError(
-            f"Expected a list of {model.__name__} in the bitHuman API response"
-        )
-    if not all(isinstance(item, dict) for item in items):
-        # Not a list of records at all: the whole answer is broken.
+    # Not a list of records at all: the whole answer is broken.
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise BithumanResponseError(
             f"Expected a list of {model.__name__} in the bitHuman API response"
         )
@@ -142,9 +152,7 @@ def parse_items[M: BaseModel](
 def parse_pagination(payload: Any) -> Pagination:
     """Return the pagination block of a list response (empty when absent)."""
     block = payload.get("pagination") if isinstance(payload, dict) else None
-    if not isinstance(block, dict):
-        return Pagination()
-    return parse_model(Pagination, block)
+    return parse_model(Pagination, block) if isinstance(block, dict) else Pagination()
 
 
 def _text(value: Any) -> str | None:
@@ -179,17 +187,6 @@ def parse_error_body(body: bytes) -> tuple[str | None, str | None] | None:
     return code, message
 
 
-def _not_found(message: str) -> type[BithumanNotFoundError]:
-    lowered = message.lower()
-    if _NO_ACTIVE_ROOMS in lowered:
-        return BithumanNoLiveSessionError
-    if _AGENT_NOT_FOUND in lowered:
-        return BithumanAgentNotFoundError
-    # A gateway's "Endpoint not found" (or any other 404) says nothing
-    # about the agent.
-    return BithumanNotFoundError
-
-
 def error_from_response(
     status: int,
     body: bytes,
@@ -197,12 +194,7 @@ def error_from_response(
     *,
     redact: Callable[[str], str] = str,
 ) -> BithumanError:
-    """Build the exception for a non-2xx response.
-
-    The HTTP status decides the family (the API documents that it always
-    matches the body's code); the code refines it where the docs say so.
-    ``redact`` scrubs the message.
-    """
+    """Build the exception for a non-2xx response; ``redact`` scrubs its texts."""
     parsed = parse_error_body(body)
     code, message = parsed if parsed is not None else (None, None)
     if message is None:
@@ -217,23 +209,17 @@ def error_from_response(
     }
     if code == CODE_ACCOUNT_SUSPENDED and status in (401, 403):
         return BithumanAccountSuspendedError(message, **kwargs)
-    if status == 401:
-        return BithumanAuthenticationError(message, **kwargs)
-    if status == 402:
-        return BithumanInsufficientCreditsError(message, **kwargs)
+    error = _ERROR_BY_STATUS.get(status)
     if status == 404:
-        return _not_found(message)(message, **kwargs)
-    if status == 409:
-        return BithumanConflictError(message, **kwargs)
-    if status in (400, 422):
-        return BithumanValidationError(message, **kwargs)
-    retry_after = parse_retry_after(headers.get(HEADER_RETRY_AFTER))
-    if status == 429:
-        return BithumanRateLimitError(message, retry_after=retry_after, **kwargs)
-    if status == 503:
-        return BithumanUnavailableError(message, retry_after=retry_after, **kwargs)
-    if 500 <= status <= 599:
-        return BithumanServerError(message, retry_after=retry_after, **kwargs)
-    if parsed is None:
-        return BithumanResponseError(message, **kwargs)
-    return BithumanError(message, **kwargs)
+        lowered = message.lower()
+        error = next(
+            (cls for text, cls in _NOT_FOUND_BY_MESSAGE if text in lowered),
+            BithumanNotFoundError,
+        )
+    elif error is None and 500 <= status <= 599:
+        error = BithumanServerError
+    if error is None:
+        error = BithumanError if parsed is not None else BithumanResponseError
+    elif issubclass(error, BithumanRateLimitError | BithumanServerError):
+        kwargs["retry_after"] = parse_retry_after(headers.get(HEADER_RETRY_AFTER))
+    return error(message, **kwargs)

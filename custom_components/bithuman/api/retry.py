@@ -23,10 +23,6 @@ async def sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-def _random() -> float:
-    return random.random()  # noqa: S311 - jitter, not cryptography
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
     """How the client retries a failed request.
@@ -44,7 +40,7 @@ class RetryPolicy:
     max_delay: float = 10.0
     max_retry_after: float = 30.0
     sleep: Callable[[float], Awaitable[None]] | None = None
-    random: Callable[[], float] = field(default=_random)
+    random: Callable[[], float] = field(default=random.random)  # jitter, not crypto
 
     def __post_init__(self) -> None:
         """Reject a policy that cannot work."""

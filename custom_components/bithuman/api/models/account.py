@@ -32,12 +32,10 @@ class Validation(BithumanModel):
 
 def _more_pages(value: object) -> bool | None:
     """Read ``has_more``: a JSON boolean, or the strings and 0/1 some answers use."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
+    if isinstance(value, int):  # a bool too: True != 0
         return value != 0
-    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-        return value.strip().lower() == "true"
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower())
     return None
 
 

@@ -41,17 +41,6 @@ _MAX_LOGGED_STATUSES: Final = 100
 _logged_unknown_statuses: set[str] = set()
 
 
-def _note_unknown_status(status: str) -> None:
-    if (
-        status in _KNOWN_STATUSES
-        or status in _logged_unknown_statuses
-        or len(_logged_unknown_statuses) >= _MAX_LOGGED_STATUSES
-    ):
-        return
-    _logged_unknown_statuses.add(status)
-    _LOGGER.warning("Unknown bitHuman agent status %r, shown as unknown", status[:64])
-
-
 def _enabled_flag(data: dict[str, Any], *keys: str) -> Any:
     """Return the first of data[key] or data[key]["enabled"] that is set."""
     for key in keys:
@@ -104,8 +93,16 @@ class Agent(BithumanModel):
     @field_validator("status")
     @classmethod
     def _log_unknown_status(cls, value: str | None) -> str | None:
-        if value is not None:
-            _note_unknown_status(value)
+        if (
+            value is not None
+            and value not in _KNOWN_STATUSES
+            and value not in _logged_unknown_statuses
+            and len(_logged_unknown_statuses) < _MAX_LOGGED_STATUSES
+        ):
+            _logged_unknown_statuses.add(value)
+            _LOGGER.warning(
+                "Unknown bitHuman agent status %r, shown as unknown", value[:64]
+            )
         return value
 
     @property
@@ -215,12 +212,9 @@ class Dynamics(BithumanModel):
         """Return the status to show, or None for a status nobody documented."""
         if self.status not in _DYNAMICS_STATES:
             return None
-        reported = DynamicsState(self.status)
-        if self.has_dynamics or reported in _DYNAMICS_IN_MOTION:
-            return reported
-        if reported is DynamicsState.FAILED:
-            return DynamicsState.FAILED
-        return DynamicsState.NOT_GENERATED
+        if self.status == DynamicsState.READY and not self.has_dynamics:
+            return DynamicsState.NOT_GENERATED
+        return DynamicsState(self.status)
 
     @property
     def in_motion(self) -> bool:

@@ -8,6 +8,7 @@ failing the whole record.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 import math
 from typing import Annotated, Any
@@ -22,8 +23,9 @@ from pydantic import (
     WrapValidator,
 )
 
-_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
-_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+_TRUE_WORDS = ("true", "yes", "on", "1")
+_FALSE_WORDS = ("false", "no", "off", "0")
+_BOOLEAN_WORDS = dict.fromkeys(_TRUE_WORDS, True) | dict.fromkeys(_FALSE_WORDS, False)
 # A fraction a little above 1 is rounding, not a percentage.
 _PROGRESS_ROUNDING = 1e-3
 
@@ -65,13 +67,7 @@ def _boolean(value: Any) -> bool | None:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-    return None
+    return _BOOLEAN_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def _progress(value: Any) -> float | None:
@@ -145,10 +141,8 @@ def readable_items(model: type[BaseModel]) -> BeforeValidator:
             raise ValueError("not a list")  # noqa: TRY004 - pydantic wants ValueError
         kept: list[Any] = []
         for item in value:
-            try:
+            with contextlib.suppress(ValidationError):
                 kept.append(model.model_validate(item))
-            except ValidationError:
-                continue
         return kept
 
     return BeforeValidator(keep)

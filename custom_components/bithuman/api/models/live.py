@@ -18,8 +18,6 @@ from .fields import (
     readable_items,
 )
 
-LIVE_STATUS = "live"
-
 
 class RuntimeSession(BithumanModel):
     """One avatar session (``GET /v2/{user_id}/runtime-sessions``)."""
@@ -38,7 +36,7 @@ class RuntimeSession(BithumanModel):
     @property
     def is_live(self) -> bool:
         """Return whether bitHuman reports the session as running."""
-        return self.status == LIVE_STATUS
+        return self.status == "live"
 
 
 class RuntimeSessions(BithumanModel):
