@@ -1,8 +1,4 @@
-"""Typed async client of the bitHuman REST API.
-
-Self-contained: it depends on aiohttp, pydantic and yarl only, never on Home
-Assistant.
-"""
+"""Self-contained async client of the bitHuman REST API (no Home Assistant)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 import uuid
@@ -72,8 +72,8 @@ def _code_of(record: Any) -> str | None:
 class AgentListing:
     """Every agent of the account, and the codes whose record could not be read."""
 
-    agents: dict[str, Agent] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()
+    agents: dict[str, Agent]
+    unreadable: frozenset[str]
 
 
 class BithumanClient:
@@ -254,11 +254,7 @@ class BithumanClient:
     async def generate_dynamics(
         self, code: str, *, duration: int = 5, model: str = "auto"
     ) -> DynamicsGeneration:
-        """Start generating the agent's gestures (billed, 250 credits).
-
-        Carries an ``Idempotency-Key`` kept across retries, like
-        ``generate_agent``.
-        """
+        """Start generating the agent's gestures (billed, 250 credits; idempotent)."""
         payload = await self._transport.request(
             "POST",
             "/v1/dynamics/generate",

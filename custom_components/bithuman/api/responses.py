@@ -61,19 +61,11 @@ _ENVELOPE_KEYS: Final = frozenset(
 _ENVELOPE_STATUSES: Final = frozenset({"success", "error", "ok"})
 
 
-def decode_json(body: bytes) -> Any:
-    """Decode a JSON body, raising ``ValueError`` if it is not JSON."""
+def decode_body(body: bytes) -> Any:
+    """Decode a response body as JSON."""
     try:
         return json.loads(body)
-    except RecursionError as err:
-        raise ValueError("JSON nested too deeply") from err
-
-
-def decode_body(body: bytes) -> Any:
-    """Decode a successful response body as JSON."""
-    try:
-        return decode_json(body)
-    except ValueError:
+    except ValueError, RecursionError:  # RecursionError: nested too deeply
         raise BithumanResponseError("The bitHuman API answered with non-JSON") from None
 
 
@@ -169,8 +161,8 @@ def parse_error_body(body: bytes) -> tuple[str | None, str | None] | None:
     ``{"code", "message"}`` bodies.
     """
     try:
-        data = decode_json(body)
-    except ValueError:
+        data = decode_body(body)
+    except BithumanResponseError:
         return None
     if not isinstance(data, dict):
         return None

@@ -69,11 +69,9 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Parse a ``Retry-After`` header into seconds from ``now``, capped.
+    """Parse a ``Retry-After`` (seconds or HTTP-date) into seconds from ``now``.
 
-    Accepts delay-seconds (integer or decimal) and HTTP-dates; a date in the
-    past gives 0 and anything over ``RETRY_AFTER_CAP`` gives the cap. Returns
-    ``None`` for a missing or unparsable value.
+    Clamped to 0..``RETRY_AFTER_CAP``; ``None`` for a missing or unparsable value.
     """
     if value is None or not (text := value.strip()):
         return None

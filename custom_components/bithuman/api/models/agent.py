@@ -128,10 +128,7 @@ class Agent(BithumanModel):
 
     @property
     def is_generating(self) -> bool:
-        """Return whether a generation is known to be running.
-
-        An unknown status says nothing about a run, so it is not one.
-        """
+        """Return whether a known status says a generation is running."""
         return self.known_status is not None and not self.is_generation_terminal
 
 

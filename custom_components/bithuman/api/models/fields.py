@@ -1,9 +1,8 @@
 """Tolerant field types shared by the response models.
 
-bitHuman's answers vary between endpoints and over time: a field the contract
-does not mark required may be missing, null or of another JSON type. These
-annotated types read such a value as "unknown" (``None`` or empty) instead of
-failing the whole record.
+bitHuman's answers vary between endpoints and over time, so a missing, null or
+wrong-typed value reads as unknown (``None`` or empty) instead of failing the
+whole record.
 """
 
 from __future__ import annotations
@@ -38,9 +37,7 @@ def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def finite_float(value: Any) -> float | None:
@@ -56,9 +53,7 @@ def finite_float(value: Any) -> float | None:
 
 def _whole_number(value: Any) -> int | None:
     number = finite_float(value)
-    if number is None or not number.is_integer():
-        return None
-    return int(number)
+    return int(number) if number is not None and number.is_integer() else None
 
 
 def _boolean(value: Any) -> bool | None:
@@ -81,9 +76,7 @@ def _progress(value: Any) -> float | None:
 
 
 def _string_list(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, str)]
+    return [i for i in value if isinstance(i, str)] if isinstance(value, list) else []
 
 
 def _gestures(value: Any) -> dict[str, str]:
