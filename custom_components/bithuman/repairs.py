@@ -5,11 +5,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.repairs import RepairsFlow
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-import voluptuous as vol
 
 from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT, TOP_UP_URL
 
@@ -30,15 +29,6 @@ def issue_id(kind: str, entry_id: str, code: str | None = None) -> str:
     return f"{kind}_{entry_id}" + (f"_{code}" if code else "")
 
 
-def _entry_issue_ids(hass: HomeAssistant, kind: str, entry_id: str) -> set[str]:
-    prefix = issue_id(kind, entry_id)
-    return {
-        issue
-        for domain, issue in ir.async_get(hass).issues
-        if domain == DOMAIN and issue.startswith(prefix)
-    }
-
-
 @callback
 def async_delete_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Withdraw every issue of an entry."""
@@ -54,10 +44,11 @@ def _sync_agent_issues(
     wanted: dict[str, dict[str, Any]],
 ) -> None:
     """Keep exactly one fixable issue of this kind per agent in ``wanted``."""
-    for stale in _entry_issue_ids(hass, kind, entry.entry_id) - {
-        issue_id(kind, entry.entry_id, code) for code in wanted
-    }:
-        ir.async_delete_issue(hass, DOMAIN, stale)
+    prefix = issue_id(kind, entry.entry_id)
+    keep = {issue_id(kind, entry.entry_id, code) for code in wanted}
+    for domain, issue in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue.startswith(prefix) and issue not in keep:
+            ir.async_delete_issue(hass, DOMAIN, issue)
     for code, data in wanted.items():
         ir.async_create_issue(
             hass,
@@ -153,50 +144,33 @@ def async_raise_insufficient_credits(
     )
 
 
-class AgentRepairFlow(RepairsFlow):
+class AgentRepairFlow(ConfirmRepairFlow):
     """Confirm, then remove a deleted agent or add a new one."""
-
-    def __init__(self, kind: str, data: dict[str, str]) -> None:
-        """Remember which agent of which entry the issue is about."""
-        self._kind = kind
-        self._data = data
-
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> RepairsFlowResult:
-        """Start with the confirmation."""
-        return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Change the agent's subentry once confirmed."""
         if user_input is None:
-            return self.async_show_form(
-                step_id="confirm",
-                data_schema=vol.Schema({}),
-                description_placeholders={
-                    "name": self._data["name"],
-                    "code": self._data["code"],
-                },
-            )
-        entry = self.hass.config_entries.async_get_entry(self._data["entry_id"])
-        if entry is not None and self._kind == ISSUE_AGENT_DELETED:
-            if self._data["subentry_id"] in entry.subentries:
+            # The confirmation shows the issue's placeholders: name and code.
+            return await super().async_step_confirm()
+        data = {key: str(value) for key, value in (self.data or {}).items()}
+        entry = self.hass.config_entries.async_get_entry(data["entry_id"])
+        if entry is not None and self.issue_id.startswith(ISSUE_AGENT_DELETED):
+            if data["subentry_id"] in entry.subentries:
                 self.hass.config_entries.async_remove_subentry(
-                    entry, self._data["subentry_id"]
+                    entry, data["subentry_id"]
                 )
         elif entry is not None and not any(
-            subentry.unique_id == self._data["code"]
-            for subentry in entry.subentries.values()
+            subentry.unique_id == data["code"] for subentry in entry.subentries.values()
         ):
             self.hass.config_entries.async_add_subentry(
                 entry,
                 ConfigSubentry(
-                    data=MappingProxyType({CONF_AGENT_CODE: self._data["code"]}),
+                    data=MappingProxyType({CONF_AGENT_CODE: data["code"]}),
                     subentry_type=SUBENTRY_TYPE_AGENT,
-                    title=self._data["name"],
-                    unique_id=self._data["code"],
+                    title=data["name"],
+                    unique_id=data["code"],
                 ),
             )
         return self.async_create_entry(data={})
@@ -206,11 +180,4 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
     """Create the fix flow for a fixable bitHuman issue."""
-    kind = (
-        ISSUE_AGENT_DELETED
-        if issue_id.startswith(ISSUE_AGENT_DELETED)
-        else ISSUE_NEW_AGENT
-    )
-    return AgentRepairFlow(
-        kind, {key: str(value) for key, value in (data or {}).items()}
-    )
+    return AgentRepairFlow()
