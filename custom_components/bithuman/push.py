@@ -52,16 +52,6 @@ RETRY_REGISTRATION: Final = 900.0
 WARN_EVERY: Final = 3600.0
 AGENT_EVENTS: Final = frozenset({"agent.ready", "agent.failed"})
 
-HEADER_SIGNATURE: Final = "X-BitHuman-Signature"
-HEADER_TIMESTAMP: Final = "X-BitHuman-Timestamp"
-HEADER_DELIVERY: Final = "X-BitHuman-Delivery"
-
-# Why push is not used (diagnostics).
-NO_EXTERNAL_URL: Final = "no_external_url"
-NOT_HTTPS: Final = "external_url_not_https"
-REGISTRATION_FAILED: Final = "registration_failed"
-CLOUDHOOK_FAILED: Final = "cloudhook_failed"
-WEBHOOK_INACTIVE: Final = "webhook_inactive"
 SEEN_DELIVERIES: HassKey[dict[str, OrderedDict[str, float]]] = HassKey(
     f"{DOMAIN}_seen_deliveries"
 )
@@ -89,9 +79,9 @@ class DeliveryCheck:
 
     def accept(self, headers: Any, body: bytes) -> bool:
         """Return whether the delivery is authentic, fresh and new."""
-        stamp = headers.get(HEADER_TIMESTAMP, "")
-        delivery = headers.get(HEADER_DELIVERY, "")
-        sent = headers.get(HEADER_SIGNATURE, "").removeprefix("sha256=")
+        stamp = headers.get("X-BitHuman-Timestamp", "")
+        delivery = headers.get("X-BitHuman-Delivery", "")
+        sent = headers.get("X-BitHuman-Signature", "").removeprefix("sha256=")
         now = dt_util.utcnow().timestamp()
         try:
             fresh = abs(now - int(stamp)) <= MAX_AGE
@@ -125,6 +115,7 @@ class Push:
         """Prepare the webhook of the entry (nothing is registered yet)."""
         self.hass = hass
         self.entry = entry
+        # Why push is not used, for diagnostics (the README lists the values).
         self.problem: str | None = None
         self._check: DeliveryCheck | None = None
         self._warned_at = -WARN_EVERY
@@ -159,26 +150,23 @@ class Push:
         try:
             url = await self._async_url(webhook_id)
         except NoURLAvailableError:
-            self._stop(NO_EXTERNAL_URL)
+            self._stop("no_external_url")
             return
         except (cloud.CloudNotAvailable, aiohttp.ClientError, TimeoutError) as err:
             LOGGER.debug("Home Assistant Cloud gave no cloudhook: %s", err)
-            self._stop(CLOUDHOOK_FAILED)
-            self._retry_later()
+            self._stop("cloudhook_failed", retry=True)
             return
         if URL(url).scheme != "https":
-            self._stop(NOT_HTTPS)
+            self._stop("external_url_not_https")
             return
-        client = self.entry.runtime_data.client
         try:
-            secret = await self._async_register_remote(client, url)
+            secret = await self._async_register_remote(url)
         except WebhookInactiveError:
-            self._stop(WEBHOOK_INACTIVE)
+            self._stop("webhook_inactive")
             return
         except BithumanError as err:
             LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
-            self._stop(REGISTRATION_FAILED)
-            self._retry_later()
+            self._stop("registration_failed", retry=True)
             return
         if secret is None:
             # A new webhook was written to the loaded entry: its update
@@ -203,21 +191,20 @@ class Push:
         )
         self.entry.runtime_data.coordinator.schedule.push_active = True
 
-    def _retry_later(self) -> None:
-        self.entry.async_on_unload(
-            async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
-        )
-
     @callback
     def _retry(self, _now: Any) -> None:
         self.entry.async_create_background_task(
             self.hass, self.async_start(), "bitHuman webhook registration"
         )
 
-    def _stop(self, problem: str) -> None:
+    def _stop(self, problem: str, *, retry: bool = False) -> None:
         self.problem = problem
         self._check = None
         self.entry.runtime_data.coordinator.schedule.push_active = False
+        if retry:
+            self.entry.async_on_unload(
+                async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
+            )
 
     async def _async_url(self, webhook_id: str) -> str:
         if cloud.async_active_subscription(self.hass) and cloud.async_is_connected(
@@ -226,9 +213,7 @@ class Push:
             return await cloud.async_get_or_create_cloudhook(self.hass, webhook_id)
         return webhook.async_generate_url(self.hass, webhook_id, allow_internal=False)
 
-    async def _async_register_remote(
-        self, client: BithumanClient, url: str
-    ) -> str | None:
+    async def _async_register_remote(self, url: str) -> str | None:
         """Return the signing secret of this entry's webhook at url, creating it if needed.
 
         None when the webhook was created while the entry was loaded: writing
@@ -237,6 +222,7 @@ class Push:
         Webhooks of this entry found on bitHuman that are not the one in use
         (an earlier URL, a registration whose answer was lost) are deleted.
         """
+        client = self.entry.runtime_data.client
         data = self.entry.data
         description = webhook_description(self.entry.entry_id)
         remote = await client.list_webhooks()
@@ -283,13 +269,10 @@ class Push:
         """Accept one delivery; 401 for anything not signed, fresh and new."""
         # Cloudhook deliveries come as a mock request that only has content.read().
         body = await request.content.read()
-        check = self._check
         event: Any = None
-        if check is not None and check.accept(request.headers, body):
-            try:
+        if self._check is not None and self._check.accept(request.headers, body):
+            with contextlib.suppress(ValueError):
                 event = json.loads(body)
-            except ValueError:
-                event = None
         if not isinstance(event, dict):
             self._rejected()
             return web.Response(status=401)
