@@ -101,14 +101,10 @@ class PollSchedule:
 
     def plan(self, now: float, picture: Picture | None, tracked: Iterable[str]) -> Plan:
         """Return what is due now."""
-        reads = frozenset(
-            read
-            for read in Read
-            if now + EARLY
-            >= self._read_at.get(read, NEVER) + self._period(read, now, picture)
-        )
         return Plan(
-            reads,
+            frozenset(
+                read for read in Read if now + EARLY >= self._due(read, now, picture)
+            ),
             frozenset(
                 code for code in tracked if self._dynamics_due(code, now, picture)
             ),
@@ -138,16 +134,16 @@ class PollSchedule:
 
     def interval(self, now: float, picture: Picture) -> timedelta:
         """Return how long to wait until the next read is due (5 s to 2 min)."""
-        due = [
-            self._read_at.get(read, NEVER) + self._period(read, now, picture)
-            for read in Read
-        ]
+        due = [self._due(read, now, picture) for read in Read]
         due.extend(
             self._dynamics_read_at.get(code, NEVER)
             + self._dynamics_period(code, now, picture)
             for code in picture.agents
         )
         return timedelta(seconds=min(max(min(due) - now, FAST), STEADY))
+
+    def _due(self, read: Read, now: float, picture: Picture | None) -> float:
+        return self._read_at.get(read, NEVER) + self._period(read, now, picture)
 
     def _watching(self, read: Read, now: float) -> bool:
         return self._watch_until.get(read, NEVER) > now
