@@ -9,10 +9,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-)
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -62,14 +59,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> bool:
-    """Set up a bitHuman account from a config entry."""
-    client = BithumanClient(
+def _client(hass: HomeAssistant, entry: BithumanConfigEntry) -> BithumanClient:
+    return BithumanClient(
         async_get_clientsession(hass),
         entry.data[CONF_API_SECRET],
         base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
         request_timeout=REQUEST_TIMEOUT,
     )
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> bool:
+    """Set up a bitHuman account from a config entry."""
+    client = _client(hass, entry)
     try:
         account = await client.get_account()
     except BithumanError as err:
@@ -94,9 +95,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
         coordinator=coordinator,
         account_device_id=account_device.id,
         gestures=GestureSender.from_options(hass, entry.options),
+        push=Push(hass, entry),
     )
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data.push = Push(hass, entry)
     await entry.runtime_data.push.async_setup()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload))
@@ -116,12 +117,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: BithumanConfigEntry) ->
 async def async_remove_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
     """Withdraw the entry's repair issues and its webhook on bitHuman."""
     async_delete_entry_issues(hass, entry.entry_id)
-    client = BithumanClient(
-        async_get_clientsession(hass),
-        entry.data[CONF_API_SECRET],
-        base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
-    )
-    await async_delete_webhook(hass, entry, client)
+    await async_delete_webhook(hass, entry, _client(hass, entry))
 
 
 async def async_remove_config_entry_device(

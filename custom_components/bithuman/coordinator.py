@@ -43,9 +43,7 @@ if TYPE_CHECKING:
     from .livekit import GestureSender
     from .push import Push
 
-# Answers that concern every read of the account, not one endpoint. A
-# connection failure does too, unless another read of the same poll was
-# answered: then only that read failed.
+# Answers that concern every read of the account, not one endpoint.
 ACCOUNT_ANSWERS = (
     BithumanAuthenticationError,
     BithumanAccountSuspendedError,
@@ -89,6 +87,17 @@ def _answered_first(plan: Plan) -> bool:
     return bool(plan.reads & {Read.AGENTS, Read.ACCOUNT})
 
 
+def _fails_poll(err: BithumanError, answered: bool) -> bool:
+    """Tell whether one failed read fails the whole poll.
+
+    A connection failure does, unless another read of the same poll was
+    ``answered``: then bitHuman is in reach and only that read failed.
+    """
+    return isinstance(err, ACCOUNT_ANSWERS) or (
+        isinstance(err, BithumanConnectionError) and not answered
+    )
+
+
 def _now() -> float:
     return dt_util.utcnow().timestamp()
 
@@ -101,7 +110,7 @@ class BithumanRuntimeData:
     coordinator: BithumanCoordinator
     account_device_id: str
     gestures: GestureSender | None
-    push: Push | None = None
+    push: Push
     tts_requests: int = 0
 
 
@@ -169,11 +178,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
 
     @override
     async def async_request_refresh(self) -> None:
-        """Read the agents and sessions again, whatever the schedule says.
-
-        Someone asked (an action, ``homeassistant.update_entity``): they
-        expect what is shown to be fresh.
-        """
+        """Read the agents and sessions now, whatever the schedule: someone asked."""
         self.schedule.refresh_requested()
         await super().async_request_refresh()
 
@@ -317,7 +322,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 and before.updated_at != agent.updated_at
             )
         codes = sorted(due & agents.keys())
-        self._unreadable_dynamics -= set(deleted)
+        self._unreadable_dynamics -= deleted
         results = await asyncio.gather(
             *(self.client.get_dynamics(code) for code in codes),
             return_exceptions=True,
@@ -332,30 +337,20 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 dynamics[code] = result
                 self._unreadable_dynamics.discard(code)
                 self.schedule.dynamics_read(code, now)
-            elif isinstance(result, ACCOUNT_ANSWERS) or (
-                isinstance(result, BithumanConnectionError) and not answered
-            ):
+                continue
+            if not isinstance(result, BithumanError) or _fails_poll(result, answered):
                 raise result
-            elif isinstance(result, BithumanError):
-                LOGGER.debug("Cannot read the dynamics of %s: %s", code, result)
-                self._unreadable_dynamics.add(code)
-                self.schedule.dynamics_failed(code, now)
-            else:
-                raise result
+            LOGGER.debug("Cannot read the dynamics of %s: %s", code, result)
+            self._unreadable_dynamics.add(code)
+            self.schedule.dynamics_failed(code, now)
         return dynamics
 
     async def _async_read_sessions(self, *, answered: bool) -> RuntimeSessions | None:
-        """Return the live sessions; None (their entities unavailable) on failure.
-
-        ``answered``: another read of this poll was answered, so bitHuman is
-        in reach and a connection failure concerns this read alone.
-        """
+        """Return the live sessions; None (their entities unavailable) on failure."""
         try:
             return await self.client.list_live_sessions(self._account.user_id)
-        except ACCOUNT_ANSWERS:
-            raise
         except BithumanError as err:
-            if isinstance(err, BithumanConnectionError) and not answered:
+            if _fails_poll(err, answered):
                 raise
             LOGGER.debug("Cannot read the live sessions: %s", err)
             return None

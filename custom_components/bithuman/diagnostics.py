@@ -14,11 +14,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from yarl import URL
 
-from .api import Agent
 from .const import DOMAIN
 from .coordinator import BithumanConfigEntry, BithumanData
 
-REDACTED: Final = "**REDACTED**"
 TO_REDACT: Final = {
     "api_secret",
     "livekit_api_secret",
@@ -77,17 +75,13 @@ def _private_removed(data: Any) -> Any:
     return data
 
 
-def _agent_record(agent: Agent) -> dict[str, Any]:
-    record = agent.model_dump(mode="json")
-    # The record's dynamics object may carry the gesture model's files and
-    # results: whether gestures are on and which fields are there is enough.
-    if isinstance(raw := record.get("dynamics"), dict):
-        record["dynamics"] = {"enabled": raw.get("enabled"), "fields": sorted(raw)}
-    return record
-
-
 def _agent(data: BithumanData, code: str) -> dict[str, Any]:
     agent = data.agents.get(code)
+    record = agent.model_dump(mode="json") if agent else None
+    # The record's dynamics object may carry the gesture model's files and
+    # results: whether gestures are on and which fields are there is enough.
+    if record is not None and isinstance(raw := record.get("dynamics"), dict):
+        record["dynamics"] = {"enabled": raw.get("enabled"), "fields": sorted(raw)}
     dynamics = data.dynamics.get(code)
     sessions = data.sessions.live_sessions_of(code) if data.sessions else []
     dynamics_json = dynamics.model_dump(mode="json") if dynamics else None
@@ -97,7 +91,7 @@ def _agent(data: BithumanData, code: str) -> dict[str, Any]:
             name: _describe(url) for name, url in dynamics_json["gestures"].items()
         }
     return {
-        "agent": _agent_record(agent) if agent else None,
+        "agent": record,
         "dynamics": dynamics_json,
         "live_sessions": [session.model_dump(mode="json") for session in sessions],
         "unreadable": code in data.unreadable,
@@ -115,6 +109,7 @@ def _safe(diagnostics: dict[str, Any]) -> dict[str, Any]:
 def _coordinator(entry: BithumanConfigEntry) -> dict[str, Any]:
     coordinator = entry.runtime_data.coordinator
     error = coordinator.last_exception
+    push = entry.runtime_data.push
     return {
         "last_update_success": coordinator.last_update_success,
         "update_interval_seconds": coordinator.update_interval.total_seconds()
@@ -125,17 +120,10 @@ def _coordinator(entry: BithumanConfigEntry) -> dict[str, Any]:
         if error
         else None,
         "rate_limit_tokens": entry.runtime_data.client.rate_limits(),
-        "push": _push(entry),
+        # "active", or why bitHuman does not push to this entry.
+        "push": "active" if push.active else push.problem or "inactive",
         "tts_requests": entry.runtime_data.tts_requests,
     }
-
-
-def _push(entry: BithumanConfigEntry) -> str:
-    """Return "active", or why bitHuman does not push to this entry."""
-    push = entry.runtime_data.push
-    if push is None:
-        return "not_started"
-    return "active" if push.active else push.problem or "inactive"
 
 
 async def async_get_config_entry_diagnostics(
