@@ -168,8 +168,8 @@ class PollSchedule:
             return STEADY
         return PUSHED if self.push_active else FAST
 
-    def _dynamics_period(self, code: str, now: float, picture: Picture | None) -> float:
-        dynamics = picture.dynamics.get(code) if picture is not None else None
+    def _dynamics_period(self, code: str, now: float, picture: Picture) -> float:
+        dynamics = picture.dynamics.get(code)
         if self._dynamics_watch_until.get(code, NEVER) > now or (
             dynamics is not None and dynamics.in_motion
         ):
