@@ -8,6 +8,7 @@ makes. One agent's odd or failing record makes only that agent unavailable.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, override
@@ -37,7 +38,7 @@ from .api import (
 )
 from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
 from .repairs import async_sync_account_issues
-from .schedule import STEADY, WATCH, Picture, Plan, PollSchedule, Read
+from .schedule import NEVER, STEADY, WATCH, Picture, Plan, PollSchedule, Read
 
 if TYPE_CHECKING:
     from .livekit import GestureSender
@@ -118,25 +119,15 @@ type BithumanConfigEntry = ConfigEntry[BithumanRuntimeData]
 
 
 @dataclass(frozen=True, kw_only=True)
-class BithumanData:
+class BithumanData(Picture):
     """A consistent picture of one bitHuman account."""
 
     account: Account
-    agents: dict[str, Agent] = field(default_factory=dict)
-    dynamics: dict[str, Dynamics] = field(default_factory=dict)
-    sessions: RuntimeSessions | None = None
     # On bitHuman but not in Home Assistant: offered to the user.
     untracked: dict[str, Agent] = field(default_factory=dict)
     # Tracked agents whose record or dynamics could not be read this time.
     unreadable: frozenset[str] = frozenset()
     deleted: frozenset[str] = frozenset()
-
-    @property
-    def picture(self) -> Picture:
-        """Return what the schedule needs of this data."""
-        return Picture(
-            agents=self.agents, dynamics=self.dynamics, sessions=self.sessions
-        )
 
 
 class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
@@ -166,7 +157,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         self._account = account
         self._unreadable_records: frozenset[str] = frozenset()
         self._unreadable_dynamics: set[str] = set()
-        self._last_success_at: float | None = None
+        self._last_success_at = NEVER
         # Paid dynamics work sent from here, by agent: until a read shows it
         # running, this is what refuses a second, billed, request.
         self._generations_requested: dict[str, float] = {}
@@ -209,8 +200,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         dynamics = self.data.dynamics.get(code)
         if dynamics is not None and dynamics.in_motion:
             return True
-        requested = self._generations_requested.get(code)
-        return requested is not None and _now() - requested < WATCH
+        return _now() - self._generations_requested.get(code, NEVER) < WATCH
 
     @callback
     def async_generation_requested(self, code: str) -> None:
@@ -232,9 +222,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
     async def _async_update_data(self) -> BithumanData:
         now = _now()
         previous = self.data
-        plan = self.schedule.plan(
-            now, previous.picture if previous else None, self.tracked
-        )
+        plan = self.schedule.plan(now, previous, self.tracked)
         # Whatever fails, the next try comes at the steady pace, not in 5 s:
         # the client has retried the request already.
         self.update_interval = timedelta(seconds=STEADY)
@@ -248,7 +236,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         if Read.AGENTS in plan.reads:
             self._last_success_at = now
         async_sync_account_issues(self.hass, self.config_entry, data=data)
-        self.update_interval = self.schedule.interval(now, data.picture)
+        self.update_interval = self.schedule.interval(now, data)
         return data
 
     async def _async_read(
@@ -273,7 +261,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
 
     async def _async_read_agents(
         self, plan: Plan, previous: BithumanData | None
-    ) -> tuple[dict[str, Agent], dict[str, Agent], frozenset[str]]:
+    ) -> tuple[Mapping[str, Agent], dict[str, Agent], frozenset[str]]:
         """Return the tracked agents, the untracked ones and those deleted."""
         if Read.AGENTS not in plan.reads and previous is not None:
             return previous.agents, previous.untracked, previous.deleted
@@ -303,7 +291,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         self,
         plan: Plan,
         previous: BithumanData | None,
-        agents: dict[str, Agent],
+        agents: Mapping[str, Agent],
         deleted: frozenset[str],
         now: float,
     ) -> dict[str, Dynamics]:
@@ -357,11 +345,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
 
     def _rate_limited(self, err: BithumanRateLimitError, now: float) -> BithumanData:
         wait = err.retry_after or STEADY
-        fresh_enough = (
-            self._last_success_at is not None
-            and now - self._last_success_at < RATE_LIMIT_GRACE
-        )
-        if self.data is not None and fresh_enough:
+        if self.data is not None and now - self._last_success_at < RATE_LIMIT_GRACE:
             LOGGER.debug("Rate limited by bitHuman; next poll in %s s", wait)
             self.update_interval = timedelta(seconds=wait)
             return self.data
