@@ -92,7 +92,6 @@ def async_sync_account_issues(
     if data is None:
         return
     ir.async_delete_issue(hass, DOMAIN, suspended_id)
-    subentries = entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
     _sync_agent_issues(
         hass,
         ISSUE_AGENT_DELETED,
@@ -102,7 +101,7 @@ def async_sync_account_issues(
                 "name": subentry.title,
                 "subentry_id": subentry.subentry_id,
             }
-            for subentry in subentries
+            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
             if subentry.data[CONF_AGENT_CODE] in data.deleted
         },
     )
