@@ -22,7 +22,6 @@ from .const import (
     CONF_WEBHOOK_ID,
     DEFAULT_API_URL,
     DOMAIN,
-    REQUEST_TIMEOUT,
 )
 from .coordinator import (
     BithumanConfigEntry,
@@ -64,7 +63,6 @@ def _client(hass: HomeAssistant, entry: BithumanConfigEntry) -> BithumanClient:
         async_get_clientsession(hass),
         entry.data[CONF_API_SECRET],
         base_url=entry.data.get(CONF_API_URL, DEFAULT_API_URL),
-        request_timeout=REQUEST_TIMEOUT,
     )
 
 

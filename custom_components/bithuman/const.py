@@ -50,6 +50,3 @@ CONF_WEBHOOK_SECRET: Final = "webhook_secret"
 CONF_WEBHOOK_URL: Final = "webhook_url"
 # A random per-entry salt for the embed fingerprint of each user.
 CONF_EMBED_SALT: Final = "embed_salt"
-
-# Seconds one API request may take before it counts as failed.
-REQUEST_TIMEOUT: Final = 15.0

@@ -26,6 +26,7 @@ the hall, and a live session bills every minute.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 import itertools
 import logging
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import Fault
+from custom_components.bithuman.api import BithumanClient
 from custom_components.bithuman.const import CONF_API_SECRET, DOMAIN
 from custom_components.bithuman.repairs import (
     ISSUE_AGENT_DELETED,
@@ -423,7 +425,10 @@ async def test_fault_timeouts(
     would, so this is also where a lost answer to a generate is retried with
     the same Idempotency-Key and charged once.
     """
-    with patch("custom_components.bithuman.REQUEST_TIMEOUT", 0.2):
+    with patch(
+        "custom_components.bithuman.BithumanClient",
+        partial(BithumanClient, request_timeout=0.2),
+    ):
         entry = config_entry_factory(agents=agents)
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
