@@ -54,26 +54,25 @@ def gesture_label(gesture: str) -> str:
     return gesture.replace("_", " ").capitalize()
 
 
-def _refuse(key: str, entry: BithumanConfigEntry, code: str, **extra: str) -> NoReturn:
-    raise ServiceValidationError(
+def _refuse(
+    key: str,
+    entry: BithumanConfigEntry,
+    code: str,
+    kind: type[HomeAssistantError] = ServiceValidationError,
+    **extra: str,
+) -> NoReturn:
+    raise kind(
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders={"agent": agent_name(entry, code), **extra},
     )
 
 
-def agent_status_error(
-    entry: BithumanConfigEntry, code: str
-) -> ServiceValidationError | None:
-    """Return why the agent cannot be started live, or None when it is ready."""
+def ensure_agent_ready(entry: BithumanConfigEntry, code: str) -> None:
+    """Refuse an agent that cannot be started live (it is not ready)."""
     agent = entry.runtime_data.coordinator.data.agents.get(code)
-    if agent is not None and agent.known_status is AgentStatus.READY:
-        return None
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="agent_not_ready",
-        translation_placeholders={"agent": agent_name(entry, code)},
-    )
+    if agent is None or agent.known_status is not AgentStatus.READY:
+        _refuse("agent_not_ready", entry, code)
 
 
 @bithuman_exception_handler()
@@ -94,11 +93,7 @@ async def async_deliver(
     deliver = client.speak if field == "message" else client.add_context
     delivery = await deliver(code, text, room_id=room_id)
     if delivery.delivered_to_rooms == 0:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="not_delivered",
-            translation_placeholders={"agent": agent_name(entry, code)},
-        )
+        _refuse("not_delivered", entry, code, HomeAssistantError)
     return delivery
 
 
@@ -157,44 +152,31 @@ async def async_set_dynamics_enabled(
     result = await entry.runtime_data.client.set_dynamics_enabled(code, enabled)
     coordinator.async_watch_dynamics(code)
     if result.regeneration_status == "failed":
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="regeneration_failed"
-            if result.regeneration_error
-            else "regeneration_failed_no_reason",
-            translation_placeholders={
-                "agent": agent_name(entry, code),
-                "error": result.regeneration_error or "",
-            },
-        )
-
-
-def resolve_gesture(entry: BithumanConfigEntry, code: str, gesture: str) -> str:
-    """Return the action name of one of the agent's gestures.
-
-    Accepts the action name (``mini_wave_hello``) or the name people see
-    ("Mini wave hello"); anything else is refused with the agent's gestures.
-    """
-    dynamics = entry.runtime_data.coordinator.data.dynamics.get(code)
-    known = dynamics.gesture_names if dynamics else []
-    wanted = gesture.strip().casefold()
-    for name in known:
-        if wanted in (name.casefold(), gesture_label(name).casefold()):
-            return name
-    if not known:
-        _refuse("unknown_gesture_none", entry, code, gesture=gesture)
-    _refuse("unknown_gesture", entry, code, gesture=gesture, gestures=", ".join(known))
+        reason = result.regeneration_error
+        key = "regeneration_failed" if reason else "regeneration_failed_no_reason"
+        _refuse(key, entry, code, HomeAssistantError, error=reason or "")
 
 
 async def async_trigger_gesture(
     entry: BithumanConfigEntry, code: str, gesture: str, room: str | None = None
 ) -> str:
-    """Play one of the agent's gestures in its live LiveKit session.
+    """Play one of the agent's gestures in its live session; return the LiveKit room.
 
-    Return the LiveKit room the gesture was played in.
+    The gesture is its action name (``mini_wave_hello``) or the name people
+    see ("Mini wave hello"); anything else is refused with the agent's gestures.
     """
-    name = resolve_gesture(entry, code, gesture)
     dynamics = entry.runtime_data.coordinator.data.dynamics.get(code)
+    known = dynamics.gesture_names if dynamics else []
+    wanted = gesture.strip().casefold()
+    name = next(
+        (n for n in known if wanted in (n.casefold(), gesture_label(n).casefold())),
+        None,
+    )
+    if not known:
+        _refuse("unknown_gesture_none", entry, code, gesture=gesture)
+    if name is None:
+        gestures = ", ".join(known)
+        _refuse("unknown_gesture", entry, code, gesture=gesture, gestures=gestures)
     if dynamics is None or not dynamics.has_dynamics:
         _refuse("dynamics_not_ready", entry, code)
     sender = entry.runtime_data.gestures
@@ -264,7 +246,7 @@ async def async_generate_agent(
     if add_agent and not any(
         subentry.unique_id == new_code for subentry in entry.subentries.values()
     ):
-        entry.runtime_data.coordinator.hass.config_entries.async_add_subentry(
+        coordinator.hass.config_entries.async_add_subentry(
             entry,
             ConfigSubentry(
                 data=MappingProxyType({CONF_AGENT_CODE: new_code}),

@@ -26,7 +26,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import voluptuous as vol
 from yarl import URL
 
-from .actions import agent_status_error
+from .actions import ensure_agent_ready
 from .api import BithumanError
 from .const import CONF_EMBED_SALT, DEFAULT_API_URL, DOMAIN
 from .coordinator import BithumanConfigEntry
@@ -126,8 +126,7 @@ async def _async_mint(
     entry: BithumanConfigEntry, code: str, name: str, user_id: str
 ) -> str:
     """Return a new embed token for the user, or raise the translated refusal."""
-    if (refusal := agent_status_error(entry, code)) is not None:
-        raise refusal
+    ensure_agent_ready(entry, code)
     if not _LIMITER.allow(user_id, code):
         raise HomeAssistantError(
             translation_domain=DOMAIN,

@@ -6,6 +6,7 @@ config entry, checked with Home Assistant's `service.async_get_config_entry`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from functools import partial
 from typing import Any, Final
 
@@ -91,9 +92,8 @@ async def _async_deliver(
     field: Delivery, hass: HomeAssistant, call: ServiceCall
 ) -> ServiceResponse:
     text = ensure_text(call.data[field], f"blank_{field}")
-    room_id = call.data.get("room_id")
     deliveries = await async_for_each_agent(
-        hass, call, lambda t: async_deliver(t.entry, t.code, field, text, room_id)
+        hass, call, async_deliver, field, text, call.data.get("room_id")
     )
     return {
         "agents": {
@@ -106,35 +106,30 @@ async def _async_deliver(
 async def _async_trigger_gesture(
     hass: HomeAssistant, call: ServiceCall
 ) -> ServiceResponse:
-    gesture, room = call.data["gesture"], call.data.get("room")
     rooms = await async_for_each_agent(
-        hass, call, lambda t: async_trigger_gesture(t.entry, t.code, gesture, room)
+        hass, call, async_trigger_gesture, call.data["gesture"], call.data.get("room")
     )
     return {"agents": {code: {"room": name} for code, name in rooms.items()}}
 
 
 async def _async_generate_dynamics(hass: HomeAssistant, call: ServiceCall) -> None:
-    duration, model = call.data["duration"], call.data["model"]
     await async_for_each_agent(
         hass,
         call,
-        lambda t: async_generate_dynamics(
-            t.entry, t.code, duration=duration, model=model
-        ),
+        async_generate_dynamics,
+        duration=call.data["duration"],
+        model=call.data["model"],
     )
 
 
 async def _async_update_prompt(hass: HomeAssistant, call: ServiceCall) -> None:
     prompt = ensure_text(call.data["system_prompt"], "blank_prompt")
-    await async_for_each_agent(
-        hass, call, lambda t: async_update_prompt(t.entry, t.code, prompt)
-    )
+    await async_for_each_agent(hass, call, async_update_prompt, prompt)
 
 
 async def _async_end_session(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    reason = call.data.get("reason")
     ended = await async_for_each_agent(
-        hass, call, lambda t: async_end_sessions(t.entry, t.code, reason)
+        hass, call, async_end_sessions, call.data.get("reason")
     )
     return {"agents": {code: {"ended": count} for code, count in ended.items()}}
 
@@ -158,51 +153,34 @@ async def _async_generate_agent(
     return {"agent_id": code}
 
 
-SERVICES: Final = (
-    (
-        "speak",
-        partial(_async_deliver, "message"),
-        _delivery_schema("message"),
-        SupportsResponse.OPTIONAL,
-    ),
-    (
-        "add_context",
-        partial(_async_deliver, "context"),
-        _delivery_schema("context"),
-        SupportsResponse.OPTIONAL,
-    ),
-    (
-        "trigger_gesture",
-        _async_trigger_gesture,
-        TRIGGER_GESTURE_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    ),
-    (
-        "generate_dynamics",
-        _async_generate_dynamics,
-        GENERATE_DYNAMICS_SCHEMA,
-        SupportsResponse.NONE,
-    ),
-    (
-        "update_prompt",
-        _async_update_prompt,
-        UPDATE_PROMPT_SCHEMA,
-        SupportsResponse.NONE,
-    ),
-    ("end_session", _async_end_session, END_SESSION_SCHEMA, SupportsResponse.OPTIONAL),
-)
+type Handler = Callable[
+    [HomeAssistant, ServiceCall], Coroutine[Any, Any, ServiceResponse]
+]
+
+SERVICES: Final[dict[str, tuple[Handler, vol.Schema]]] = {
+    "speak": (partial(_async_deliver, "message"), _delivery_schema("message")),
+    "add_context": (partial(_async_deliver, "context"), _delivery_schema("context")),
+    "trigger_gesture": (_async_trigger_gesture, TRIGGER_GESTURE_SCHEMA),
+    "generate_dynamics": (_async_generate_dynamics, GENERATE_DYNAMICS_SCHEMA),
+    "update_prompt": (_async_update_prompt, UPDATE_PROMPT_SCHEMA),
+    "end_session": (_async_end_session, END_SESSION_SCHEMA),
+}
+# The actions that only act: the others answer what they did, if asked.
+NO_RESPONSE: Final = frozenset({"generate_dynamics", "update_prompt"})
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the bitHuman actions."""
-    for name, handler, schema, supports_response in SERVICES:
+    for name, (handler, schema) in SERVICES.items():
         hass.services.async_register(
             DOMAIN,
             name,
             partial(handler, hass),
             schema=schema,
-            supports_response=supports_response,
+            supports_response=SupportsResponse.NONE
+            if name in NO_RESPONSE
+            else SupportsResponse.OPTIONAL,
         )
     # Billed up to 2000 credits and not about one agent's entities: admins only.
     service.async_register_admin_service(

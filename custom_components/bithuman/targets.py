@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Concatenate
 
 from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -185,24 +186,25 @@ def _failure(
     )
 
 
-async def async_for_each_agent[T](
+async def async_for_each_agent[**P, T](
     hass: HomeAssistant,
     call: ServiceCall,
-    run: Callable[[AgentTarget], Awaitable[T]],
+    action: Callable[Concatenate[BithumanConfigEntry, str, P], Awaitable[T]],
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> dict[str, T]:
     """Run the action for every targeted agent; return each result by code."""
     targets = await async_targets(hass, call)
+    runs = [action(target.entry, target.code, *args, **kwargs) for target in targets]
     outcomes: list[T | BaseException]
-    if len(targets) == 1:
+    if len(runs) == 1:
         # Most calls target one agent; gather's tasks would only add overhead.
         try:
-            outcomes = [await run(targets[0])]
+            outcomes = [await runs[0]]
         except Exception as err:  # noqa: BLE001 - sorted out below, as gather's are
             outcomes = [err]
     else:
-        outcomes = await asyncio.gather(
-            *(run(t) for t in targets), return_exceptions=True
-        )
+        outcomes = await asyncio.gather(*runs, return_exceptions=True)
     results: dict[str, T] = {}
     succeeded: list[AgentTarget] = []
     failed: list[tuple[AgentTarget, HomeAssistantError]] = []
