@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 import json
 from typing import Any, Final
@@ -73,19 +73,8 @@ def _load_rtc_runtime() -> None:
 def _rtc_url(url: str) -> str:
     """Return the WebSocket URL the room client connects to."""
     parsed = URL(url)
-    if parsed.scheme == "http":
-        return str(parsed.with_scheme("ws"))
-    if parsed.scheme == "https":
-        return str(parsed.with_scheme("wss"))
-    return url
-
-
-def _is_live(participant: ParticipantInfo, identity: str) -> bool:
-    """Return whether this participant is the avatar, still in the room."""
-    return (
-        participant.identity == identity
-        and participant.state != ParticipantInfo.State.DISCONNECTED
-    )
+    scheme = {"http": "ws", "https": "wss"}.get(parsed.scheme)
+    return str(parsed.with_scheme(scheme)) if scheme else url
 
 
 def _mentions(code: str, room: Room, avatar: ParticipantInfo) -> bool:
@@ -100,10 +89,11 @@ def _mentions(code: str, room: Room, avatar: ParticipantInfo) -> bool:
 class GestureSender:
     """Send gestures to an agent's live avatar through LiveKit."""
 
-    hass: HomeAssistant
+    # The repr (in logs and debuggers) names the server, never the credentials.
+    hass: HomeAssistant = field(repr=False)
     url: str
-    api_key: str
-    api_secret: str
+    api_key: str = field(repr=False)
+    api_secret: str = field(repr=False)
     avatar_identity: str
 
     @classmethod
@@ -118,12 +108,6 @@ class GestureSender:
             return None
         identity = options.get(CONF_AVATAR_IDENTITY) or DEFAULT_AVATAR_IDENTITY
         return cls(hass, url, api_key, api_secret, identity)
-
-    def __repr__(self) -> str:
-        """Name the server, never the credentials."""
-        return (
-            f"GestureSender(url={self.url!r}, avatar_identity={self.avatar_identity!r})"
-        )
 
     async def async_trigger(
         self, code: str, agent_name: str, gesture: str, *, room: str | None = None
@@ -175,8 +159,7 @@ class GestureSender:
         self, livekit_api: api.LiveKitAPI, room: str, placeholders: dict[str, str]
     ) -> str:
         """Return the room asked for, once the avatar is seen live in it."""
-        participants = await self._async_participants(livekit_api, room)
-        if not any(_is_live(p, self.avatar_identity) for p in participants):
+        if await self._async_avatar_in(livekit_api, room) is None:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="avatar_not_in_room",
@@ -193,10 +176,7 @@ class GestureSender:
 
         async def avatar_in(room: Room) -> ParticipantInfo | None:
             async with semaphore:
-                participants = await self._async_participants(livekit_api, room.name)
-            return next(
-                (p for p in participants if _is_live(p, self.avatar_identity)), None
-            )
+                return await self._async_avatar_in(livekit_api, room.name)
 
         avatars = await asyncio.gather(*(avatar_in(room) for room in rooms))
         live = [
@@ -227,20 +207,27 @@ class GestureSender:
             },
         )
 
-    @staticmethod
-    async def _async_participants(
-        livekit_api: api.LiveKitAPI, room: str
-    ) -> list[ParticipantInfo]:
-        """Return the room's participants; none for a room that just closed."""
+    async def _async_avatar_in(
+        self, livekit_api: api.LiveKitAPI, room: str
+    ) -> ParticipantInfo | None:
+        """Return the avatar if it is live in the room (not in one that just closed)."""
         try:
             response = await livekit_api.room.list_participants(
                 api.ListParticipantsRequest(room=room)
             )
         except api.ServerError as err:
             if err.code == api.ServerErrorCode.NOT_FOUND:
-                return []
+                return None
             raise
-        return list(response.participants)
+        return next(
+            (
+                participant
+                for participant in response.participants
+                if participant.identity == self.avatar_identity
+                and participant.state != ParticipantInfo.State.DISCONNECTED
+            ),
+            None,
+        )
 
     def _token(self, room: str) -> str:
         """Return a short-lived token to join the room, publishing nothing."""
@@ -291,15 +278,10 @@ class GestureSender:
         except TimeoutError as err:
             raise self._error("livekit_room_timeout", placeholders) from err
         finally:
-            await self._async_leave(rtc_room)
-
-    @staticmethod
-    async def _async_leave(rtc_room: rtc.Room) -> None:
-        """Leave the room; a failure to leave only matters to the log."""
-        try:
-            await rtc_room.disconnect()
-        except Exception:  # noqa: BLE001 - the gesture's outcome is already known
-            LOGGER.debug("Leaving the LiveKit room failed", exc_info=True)
+            try:
+                await rtc_room.disconnect()
+            except Exception:  # noqa: BLE001 - the gesture's outcome is already known
+                LOGGER.debug("Leaving the LiveKit room failed", exc_info=True)
 
     def _error(
         self, key: str, placeholders: dict[str, str], error: str = ""
