@@ -17,11 +17,10 @@ import json
 import time
 from typing import Any, Final
 
-from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.components import websocket_api
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, Unauthorized
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import voluptuous as vol
 from yarl import URL
@@ -31,7 +30,7 @@ from .api import BithumanError
 from .const import CONF_EMBED_SALT, DEFAULT_API_URL, DOMAIN
 from .coordinator import BithumanConfigEntry
 from .errors import translate_error
-from .targets import agent_of_device
+from .targets import agent_of_device, check_control
 
 EMBED_PAGE: Final = "https://bithuman.ai/embed"
 TOKEN_LIFETIME: Final = 3600
@@ -79,26 +78,20 @@ def token_lifetime(token: str) -> dict[str, int]:
     return {"expires_at": expires_at, "expires_in": max(expires_in, 0)}
 
 
-class MintLimiter:
-    """At most MINTS_ALLOWED tokens per user and agent in MINT_WINDOW seconds."""
-
-    def __init__(self) -> None:
-        """Start with no mints."""
-        self._mints: defaultdict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def allow(self, user_id: str, code: str) -> bool:
-        """Count a mint; return False when the user minted too many just now."""
-        now = time.monotonic()
-        mints = self._mints[(user_id, code)]
-        while mints and mints[0] <= now - MINT_WINDOW:
-            mints.popleft()
-        if len(mints) >= MINTS_ALLOWED:
-            return False
-        mints.append(now)
-        return True
+# When each user minted tokens for each agent (monotonic clock).
+_MINTS: Final[defaultdict[tuple[str, str], deque[float]]] = defaultdict(deque)
 
 
-_LIMITER: Final = MintLimiter()
+def _allow_mint(user_id: str, code: str) -> bool:
+    """Count a mint; False when the user minted MINTS_ALLOWED in MINT_WINDOW."""
+    now = time.monotonic()
+    mints = _MINTS[(user_id, code)]
+    while mints and mints[0] <= now - MINT_WINDOW:
+        mints.popleft()
+    if len(mints) >= MINTS_ALLOWED:
+        return False
+    mints.append(now)
+    return True
 
 
 @callback
@@ -107,27 +100,12 @@ def async_setup_embed(hass: HomeAssistant) -> None:
     websocket_api.async_register_command(hass, ws_embed_token)
 
 
-def _check_control(
-    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
-) -> None:
-    """Refuse a user who may not control every entity of the agent."""
-    for entity in er.async_entries_for_device(er.async_get(hass), msg["device_id"]):
-        if not connection.user.permissions.check_entity(
-            entity.entity_id, POLICY_CONTROL
-        ):
-            raise Unauthorized(
-                context=connection.context(msg),
-                entity_id=entity.entity_id,
-                permission=POLICY_CONTROL,
-            )
-
-
 async def _async_mint(
     entry: BithumanConfigEntry, code: str, name: str, user_id: str
 ) -> str:
     """Return a new embed token for the user, or raise the translated refusal."""
     ensure_agent_ready(entry, code)
-    if not _LIMITER.allow(user_id, code):
+    if not _allow_mint(user_id, code):
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="embed_rate_limited",
@@ -157,7 +135,12 @@ async def ws_embed_token(
             msg["id"], websocket_api.ERR_NOT_FOUND, "Not a bitHuman agent"
         )
         return
-    _check_control(hass, connection, msg)
+    entities = er.async_entries_for_device(er.async_get(hass), msg["device_id"])
+    check_control(
+        connection.user,
+        [entity.entity_id for entity in entities],
+        connection.context(msg),
+    )
     try:
         token = await _async_mint(
             agent.entry, agent.code, agent.name, connection.user.id

@@ -12,12 +12,13 @@ it worked for when some failed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Concatenate
 
+from homeassistant.auth.models import User
 from homeassistant.auth.permissions.const import POLICY_CONTROL
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
@@ -129,12 +130,17 @@ async def _async_check_permission(
     user = await hass.auth.async_get_user(call.context.user_id)
     if user is None:
         raise UnknownUser(context=call.context)
-    if user.is_admin:
-        return
-    for entity_id in selected.referenced | selected.indirectly_referenced:
+    if not user.is_admin:
+        entity_ids = selected.referenced | selected.indirectly_referenced
+        check_control(user, entity_ids, call.context)
+
+
+def check_control(user: User, entity_ids: Iterable[str], context: Context) -> None:
+    """Refuse a user who may not control every one of the entities."""
+    for entity_id in entity_ids:
         if not user.permissions.check_entity(entity_id, POLICY_CONTROL):
             raise Unauthorized(
-                context=call.context, entity_id=entity_id, permission=POLICY_CONTROL
+                context=context, entity_id=entity_id, permission=POLICY_CONTROL
             )
 
 
