@@ -33,14 +33,12 @@ class BithumanPortrait(BithumanAgentEntity, ImageEntity):
             agent.updated_at if agent and agent.updated_at else dt_util.utcnow()
         )
 
-    def _portrait_url(self) -> str | None:
-        agent = self.coordinator.data.agents.get(self.code)
-        return agent.image_url if agent else None
-
     @callback
     def _handle_coordinator_update(self) -> None:
         """Show the new portrait when the agent's image URL changes."""
-        if (url := self._portrait_url()) is not None and url != self._attr_image_url:
+        agent = self.coordinator.data.agents.get(self.code)
+        url = agent.image_url if agent else None
+        if url is not None and url != self._attr_image_url:
             self._attr_image_url = url
             self._cached_image = None
             self._attr_image_last_updated = dt_util.utcnow()

@@ -103,11 +103,7 @@ ACCOUNT_SENSORS: tuple[BithumanAccountSensorEntityDescription, ...] = (
         translation_key="live_sessions",
         state_class=SensorStateClass.MEASUREMENT,
         needs_sessions=True,
-        value_fn=lambda data: (
-            data.sessions.active_count
-            if data.sessions and data.sessions.active_count is not None
-            else None
-        ),
+        value_fn=lambda data: data.sessions.active_count if data.sessions else None,
     ),
     BithumanAccountSensorEntityDescription(
         key="credit_burn_rate",
