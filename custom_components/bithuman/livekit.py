@@ -42,7 +42,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .livekit_check import LiveKitError, livekit_failures
+from .livekit_check import LiveKitError, livekit_server
 
 GESTURE_RPC_METHOD: Final = "trigger_dynamics"
 PARTICIPANT_IDENTITY_PREFIX: Final = "home-assistant-"
@@ -133,15 +133,10 @@ class GestureSender:
         self, code: str, room: str | None, placeholders: dict[str, str]
     ) -> str:
         """Return the room to play the gesture in, checking the avatar is there."""
-        livekit_api = api.LiveKitAPI(
-            self.url,
-            self.api_key,
-            self.api_secret,
-            session=async_get_clientsession(self.hass),
-            failover=False,
-        )
+        session = async_get_clientsession(self.hass)
+        server = livekit_server(session, self.url, self.api_key, self.api_secret)
         try:
-            async with livekit_failures(), asyncio.timeout(DISCOVERY_TIMEOUT):
+            async with server as livekit_api, asyncio.timeout(DISCOVERY_TIMEOUT):
                 if room is not None:
                     return await self._async_check_room(livekit_api, room, placeholders)
                 return await self._async_discover_room(livekit_api, code, placeholders)
@@ -151,9 +146,6 @@ class GestureSender:
                 translation_key=err.problem.value,
                 translation_placeholders={**placeholders, **err.details},
             ) from err
-        finally:
-            # Closes only a session the SDK made itself; the shared one stays.
-            await livekit_api.aclose()
 
     async def _async_check_room(
         self, livekit_api: api.LiveKitAPI, room: str, placeholders: dict[str, str]

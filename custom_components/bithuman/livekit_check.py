@@ -2,8 +2,8 @@
 
 Both the options flow (checking a URL, key and secret before storing them)
 and the gesture sender (finding the avatar's room) talk to LiveKit's server
-API; `livekit_failures` turns whatever that raises into one `LiveKitError`
-with a kind, so each caller maps kinds, not library exceptions.
+API through `livekit_server`, which turns whatever that raises into one
+`LiveKitError` with a kind, so each caller maps kinds, not library exceptions.
 """
 
 from __future__ import annotations
@@ -58,10 +58,18 @@ def is_valid_livekit_url(url: str) -> bool:
 
 
 @asynccontextmanager
-async def livekit_failures() -> AsyncIterator[None]:
-    """Raise a `LiveKitError` for whatever LiveKit's server API raises inside."""
+async def livekit_server(
+    session: aiohttp.ClientSession, url: str, api_key: str, api_secret: str
+) -> AsyncIterator[api.LiveKitAPI]:
+    """Yield LiveKit's server API; raise a `LiveKitError` for what fails inside.
+
+    A timeout set inside (`asyncio.timeout`) is a `LiveKitProblem.TIMEOUT`.
+    """
+    livekit_api = api.LiveKitAPI(
+        url, api_key, api_secret, session=session, failover=False
+    )
     try:
-        yield
+        yield livekit_api
     except api.ServerError as err:
         if err.status in (401, 403) or err.code in _AUTH_ERROR_CODES:
             raise LiveKitError(LiveKitProblem.REJECTED) from err
@@ -76,18 +84,17 @@ async def livekit_failures() -> AsyncIterator[None]:
         ) from err
     except DecodeError as err:
         raise LiveKitError(LiveKitProblem.NOT_LIVEKIT) from err
+    finally:
+        # Only closes a session the SDK created itself; the shared one stays open.
+        await livekit_api.aclose()
 
 
 async def async_check_livekit(
     session: aiohttp.ClientSession, url: str, api_key: str, api_secret: str
 ) -> None:
     """Call RoomService.ListRooms with the given credentials (`LiveKitError`)."""
-    livekit_api = api.LiveKitAPI(
-        url, api_key, api_secret, session=session, failover=False
-    )
-    try:
-        async with livekit_failures(), asyncio.timeout(LIVEKIT_CHECK_TIMEOUT):
-            await livekit_api.room.list_rooms(api.ListRoomsRequest())
-    finally:
-        # Only closes a session the SDK created itself; the shared one stays open.
-        await livekit_api.aclose()
+    async with (
+        livekit_server(session, url, api_key, api_secret) as livekit_api,
+        asyncio.timeout(LIVEKIT_CHECK_TIMEOUT),
+    ):
+        await livekit_api.room.list_rooms(api.ListRoomsRequest())
