@@ -7,7 +7,7 @@ buttons and the Dynamics switch all come through here.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Literal, NoReturn
+from typing import Literal
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -30,7 +30,7 @@ from .const import (
     SUBENTRY_TYPE_AGENT,
 )
 from .coordinator import BithumanConfigEntry
-from .errors import agent_name, bithuman_exception_handler
+from .errors import agent_error, agent_name, bithuman_exception_handler
 from .schedule import Read
 
 # What the agent is given: a message it says, or context it keeps silently.
@@ -54,25 +54,11 @@ def gesture_label(gesture: str) -> str:
     return gesture.replace("_", " ").capitalize()
 
 
-def _refuse(
-    key: str,
-    entry: BithumanConfigEntry,
-    code: str,
-    kind: type[HomeAssistantError] = ServiceValidationError,
-    **extra: str,
-) -> NoReturn:
-    raise kind(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"agent": agent_name(entry, code), **extra},
-    )
-
-
 def ensure_agent_ready(entry: BithumanConfigEntry, code: str) -> None:
     """Refuse an agent that cannot be started live (it is not ready)."""
     agent = entry.runtime_data.coordinator.data.agents.get(code)
     if agent is None or agent.known_status is not AgentStatus.READY:
-        _refuse("agent_not_ready", entry, code)
+        raise agent_error("agent_not_ready", entry, code)
 
 
 @bithuman_exception_handler()
@@ -93,7 +79,7 @@ async def async_deliver(
     deliver = client.speak if field == "message" else client.add_context
     delivery = await deliver(code, text, room_id=room_id)
     if delivery.delivered_to_rooms == 0:
-        _refuse("not_delivered", entry, code, HomeAssistantError)
+        raise agent_error("not_delivered", entry, code, HomeAssistantError)
     return delivery
 
 
@@ -119,9 +105,9 @@ async def async_generate_dynamics(
     coordinator = entry.runtime_data.coordinator
     agent = coordinator.data.agents.get(code)
     if agent is not None and agent.known_status is AgentStatus.FAILED:
-        _refuse("agent_failed", entry, code)
+        raise agent_error("agent_failed", entry, code)
     if coordinator.dynamics_generation_pending(code):
-        _refuse("dynamics_generating", entry, code)
+        raise agent_error("dynamics_generating", entry, code)
     # Marked before the request leaves: a second press meanwhile is refused.
     coordinator.async_generation_requested(code)
     try:
@@ -148,13 +134,13 @@ async def async_set_dynamics_enabled(
     coordinator = entry.runtime_data.coordinator
     dynamics = coordinator.data.dynamics.get(code)
     if enabled and (dynamics is None or not dynamics.has_dynamics):
-        _refuse("dynamics_not_generated", entry, code)
+        raise agent_error("dynamics_not_generated", entry, code)
     result = await entry.runtime_data.client.set_dynamics_enabled(code, enabled)
     coordinator.async_watch_dynamics(code)
     if result.regeneration_status == "failed":
         reason = result.regeneration_error
         key = "regeneration_failed" if reason else "regeneration_failed_no_reason"
-        _refuse(key, entry, code, HomeAssistantError, error=reason or "")
+        raise agent_error(key, entry, code, HomeAssistantError, error=reason or "")
 
 
 async def async_trigger_gesture(
@@ -173,15 +159,16 @@ async def async_trigger_gesture(
         None,
     )
     if not known:
-        _refuse("unknown_gesture_none", entry, code, gesture=gesture)
+        raise agent_error("unknown_gesture_none", entry, code, gesture=gesture)
     if name is None:
-        gestures = ", ".join(known)
-        _refuse("unknown_gesture", entry, code, gesture=gesture, gestures=gestures)
+        raise agent_error(
+            "unknown_gesture", entry, code, gesture=gesture, gestures=", ".join(known)
+        )
     if dynamics is None or not dynamics.has_dynamics:
-        _refuse("dynamics_not_ready", entry, code)
+        raise agent_error("dynamics_not_ready", entry, code)
     sender = entry.runtime_data.gestures
     if sender is None:
-        _refuse("livekit_not_configured", entry, code, account=entry.title)
+        raise agent_error("livekit_not_configured", entry, code, account=entry.title)
     return await sender.async_trigger(code, agent_name(entry, code), name, room=room)
 
 

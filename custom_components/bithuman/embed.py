@@ -26,10 +26,9 @@ import voluptuous as vol
 from yarl import URL
 
 from .actions import ensure_agent_ready
-from .api import BithumanError
-from .const import CONF_EMBED_SALT, DEFAULT_API_URL, DOMAIN
+from .const import CONF_EMBED_SALT, DEFAULT_API_URL
 from .coordinator import BithumanConfigEntry
-from .errors import translate_error
+from .errors import agent_error, bithuman_exception_handler
 from .targets import agent_of_device, check_control
 
 EMBED_PAGE: Final = "https://bithuman.ai/embed"
@@ -100,23 +99,15 @@ def async_setup_embed(hass: HomeAssistant) -> None:
     websocket_api.async_register_command(hass, ws_embed_token)
 
 
-async def _async_mint(
-    entry: BithumanConfigEntry, code: str, name: str, user_id: str
-) -> str:
+@bithuman_exception_handler()
+async def _async_mint(entry: BithumanConfigEntry, code: str, user_id: str) -> str:
     """Return a new embed token for the user, or raise the translated refusal."""
     ensure_agent_ready(entry, code)
     if not _allow_mint(user_id, code):
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="embed_rate_limited",
-            translation_placeholders={"agent": name},
-        )
-    try:
-        token = await entry.runtime_data.client.request_embed_token(
-            code, fingerprint(entry, user_id)
-        )
-    except BithumanError as err:
-        raise translate_error(entry, code, err) from err
+        raise agent_error("embed_rate_limited", entry, code, HomeAssistantError)
+    token = await entry.runtime_data.client.request_embed_token(
+        code, fingerprint(entry, user_id)
+    )
     return token.token
 
 
@@ -128,8 +119,7 @@ async def ws_embed_token(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
     """Mint an embed token for an agent; answer the embed page's URL with it."""
-    device = dr.async_get(hass).async_get(msg["device_id"])
-    agent = agent_of_device(hass, device) if device else None
+    agent = agent_of_device(hass, dr.async_get(hass).async_get(msg["device_id"]))
     if agent is None or agent.entry.state is not ConfigEntryState.LOADED:
         connection.send_error(
             msg["id"], websocket_api.ERR_NOT_FOUND, "Not a bitHuman agent"
@@ -142,9 +132,7 @@ async def ws_embed_token(
         connection.context(msg),
     )
     try:
-        token = await _async_mint(
-            agent.entry, agent.code, agent.name, connection.user.id
-        )
+        token = await _async_mint(agent.entry, agent.code, connection.user.id)
     except HomeAssistantError as err:
         key = err.translation_key or ""
         connection.send_error(

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Concatenate, Final
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import (
     BithumanAccountSuspendedError,
@@ -60,6 +60,21 @@ def agent_name(entry: BithumanConfigEntry, code: str) -> str:
         if subentry.unique_id == code:
             return subentry.title
     return code
+
+
+def agent_error(
+    key: str,
+    entry: BithumanConfigEntry,
+    code: str,
+    kind: type[HomeAssistantError] = ServiceValidationError,
+    **placeholders: str,
+) -> HomeAssistantError:
+    """Return the translated error that names the agent (a refusal unless told)."""
+    return kind(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"agent": agent_name(entry, code), **placeholders},
+    )
 
 
 def translate_error(

@@ -35,7 +35,7 @@ from homeassistant.helpers import (
 
 from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry
-from .errors import agent_name
+from .errors import agent_error, agent_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,16 +225,10 @@ async def async_for_each_agent[**P, T](
                 target.name,
                 exc_info=outcome,
             )
-            failed.append(
-                (
-                    target,
-                    HomeAssistantError(
-                        translation_domain=DOMAIN,
-                        translation_key="unexpected_error",
-                        translation_placeholders={"agent": target.name},
-                    ),
-                )
+            unexpected = agent_error(
+                "unexpected_error", target.entry, target.code, HomeAssistantError
             )
+            failed.append((target, unexpected))
         elif isinstance(outcome, BaseException):
             raise outcome
         else:
