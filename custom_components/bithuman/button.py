@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant, callback
@@ -59,15 +58,10 @@ async def async_setup_entry(
     def entities_for(coordinator: BithumanCoordinator, code: str) -> list[ButtonEntity]:
         dynamics = coordinator.data.dynamics.get(code)
         shown[code] = set(dynamics.gesture_names) if dynamics else set()
+        gestures = sorted(shown[code])
         return [
-            *(
-                BithumanButton(coordinator, code, description)
-                for description in BUTTONS
-            ),
-            *(
-                BithumanGestureButton(coordinator, code, name)
-                for name in sorted(shown[code])
-            ),
+            *(BithumanButton(coordinator, code, button) for button in BUTTONS),
+            *(BithumanGestureButton(coordinator, code, name) for name in gestures),
         ]
 
     @callback
@@ -107,11 +101,7 @@ class BithumanButton(BithumanAgentEntity, ButtonEntity):
 
 
 class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
-    """Play one gesture in the agent's live session.
-
-    Unavailable while the LiveKit connection is not set in the options: a
-    gesture could only fail then.
-    """
+    """Play one gesture in the agent's live session."""
 
     def __init__(
         self, coordinator: BithumanCoordinator, code: str, gesture: str
@@ -127,10 +117,12 @@ class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
             ),
         )
         self.gesture = gesture
+        self._attr_extra_state_attributes = {"gesture": gesture}
 
     @property
     def available(self) -> bool:
         """Available while the agent has this gesture and LiveKit is set up."""
+        # Without the LiveKit connection (set in the options) it could only fail.
         dynamics = self.dynamics
         return (
             super().available
@@ -138,11 +130,6 @@ class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
             and dynamics is not None
             and self.gesture in dynamics.gestures
         )
-
-    @property
-    def extra_state_attributes(self) -> Mapping[str, Any]:
-        """Return the gesture's action name."""
-        return {"gesture": self.gesture}
 
     async def async_press(self) -> None:
         """Trigger the gesture."""
