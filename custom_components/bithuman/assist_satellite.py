@@ -20,13 +20,12 @@ from homeassistant.components.assist_satellite import (
 )
 from homeassistant.components.tts import ATTR_PREFERRED_FORMAT, async_resolve_engine
 from homeassistant.core import callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .actions import async_deliver
 from .const import DOMAIN
 from .entity import BithumanAgentEntity, agent_platform
-from .errors import agent_name
+from .errors import agent_error
 from .tts import ATTR_AVATAR_SPEAKS
 
 PARALLEL_UPDATES = 0
@@ -87,14 +86,7 @@ class BithumanSatellite(BithumanAgentEntity, AssistSatelliteEntity):
 
     async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
         """Make the avatar say the announcement's text."""
+        entry = self.coordinator.config_entry
         if not announcement.message.strip():
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="announcement_needs_text",
-                translation_placeholders={
-                    "agent": agent_name(self.coordinator.config_entry, self.code)
-                },
-            )
-        await async_deliver(
-            self.coordinator.config_entry, self.code, "message", announcement.message
-        )
+            raise agent_error("announcement_needs_text", entry, self.code)
+        await async_deliver(entry, self.code, "message", announcement.message)

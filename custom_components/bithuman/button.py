@@ -16,7 +16,7 @@ from .actions import (
     async_trigger_gesture,
     gesture_label,
 )
-from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT
+from .const import CONF_AGENT_CODE, DOCUMENTED_GESTURES, DOMAIN, SUBENTRY_TYPE_AGENT
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
 from .entity import BithumanAgentEntity, async_add_agent_entities
 
@@ -106,12 +106,15 @@ class BithumanGestureButton(BithumanAgentEntity, ButtonEntity):
     def __init__(
         self, coordinator: BithumanCoordinator, code: str, gesture: str
     ) -> None:
-        """Name the button after the gesture ("Mini wave hello")."""
+        """Name the button after the gesture, translated if bitHuman documents it."""
+        key = f"{GESTURE_KEY_PREFIX}{gesture}"
         super().__init__(
             coordinator,
             code,
-            ButtonEntityDescription(
-                key=f"{GESTURE_KEY_PREFIX}{gesture}",
+            ButtonEntityDescription(key=key, translation_key=key)
+            if gesture in DOCUMENTED_GESTURES
+            else ButtonEntityDescription(
+                key=key,
                 translation_key="gesture",
                 translation_placeholders={"gesture": gesture_label(gesture)},
             ),

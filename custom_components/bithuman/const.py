@@ -50,3 +50,14 @@ CONF_WEBHOOK_SECRET: Final = "webhook_secret"
 CONF_WEBHOOK_URL: Final = "webhook_url"
 # A random per-entry salt for the embed fingerprint of each user.
 CONF_EMBED_SALT: Final = "embed_salt"
+
+# The gestures bitHuman's docs name: each has translated names of its own.
+DOCUMENTED_GESTURES: Final = frozenset(
+    {
+        "mini_wave_hello",
+        "talk_head_nod_subtle",
+        "blow_kiss_heart",
+        "laugh_react",
+        "idle_subtle",
+    }
+)

@@ -97,7 +97,7 @@ def translate_error(
     if isinstance(err, BithumanAuthenticationError):
         entry.async_start_reauth(hass)
     elif isinstance(err, BithumanInsufficientCreditsError):
-        async_raise_insufficient_credits(hass, entry, credits_needed or 0)
+        async_raise_insufficient_credits(hass, entry, credits_needed)
         entry.runtime_data.coordinator.async_watch(Read.ACCOUNT)
     elif isinstance(err, BithumanAccountSuspendedError):
         async_sync_account_issues(hass, entry, suspended=True)

@@ -121,16 +121,21 @@ def async_sync_account_issues(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, credits_id)
     balance = data.account.credit_balance
     if issue is not None and balance is not None:
-        needed = float((issue.translation_placeholders or {}).get("needed", "0"))
-        if balance >= needed:
+        needed = (issue.translation_placeholders or {}).get("needed")
+        # Without a known cost, any positive balance may do again.
+        covered = balance >= float(needed) if needed else balance > 0
+        if covered:
             ir.async_delete_issue(hass, DOMAIN, credits_id)
 
 
 @callback
 def async_raise_insufficient_credits(
-    hass: HomeAssistant, entry: ConfigEntry, needed: int
+    hass: HomeAssistant, entry: ConfigEntry, needed: int | None
 ) -> None:
-    """Tell the user the account needs a top-up, and how many credits it needs."""
+    """Tell the user the account needs a top-up, and how many credits if known."""
+    placeholders = {"account": entry.title}
+    if needed is not None:
+        placeholders["needed"] = str(needed)
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -138,8 +143,10 @@ def async_raise_insufficient_credits(
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         learn_more_url=TOP_UP_URL,
-        translation_key=ISSUE_INSUFFICIENT_CREDITS,
-        translation_placeholders={"account": entry.title, "needed": str(needed)},
+        translation_key=ISSUE_INSUFFICIENT_CREDITS
+        if needed is not None
+        else f"{ISSUE_INSUFFICIENT_CREDITS}_balance",
+        translation_placeholders=placeholders,
     )
 
 

@@ -29,9 +29,12 @@ function agentEntities(slug, deviceId, gestures) {
     entity(`notify.${slug}_speak`, deviceId, "speak"),
     entity(`button.${slug}_end_session`, deviceId, "end_session"),
     entity(`binary_sensor.${slug}_dynamics_ready`, deviceId, "dynamics_ready"),
+    entity(`sensor.${slug}_gestures`, deviceId, "gestures"),
   ];
   for (const gesture of gestures) {
-    list.push(entity(`button.${slug}_${gesture}`, deviceId, "gesture"));
+    // A gesture bitHuman documents has a translation key of its own.
+    const key = gesture === "mini_wave_hello" ? `gesture_${gesture}` : "gesture";
+    list.push(entity(`button.${slug}_${gesture}`, deviceId, key));
   }
   return list;
 }
@@ -77,6 +80,7 @@ export function makeHass(options = {}) {
     st("notify.aiko_speak", "unknown"),
     st("button.aiko_end_session", "unknown", { friendly_name: "Aiko End session" }),
     st("binary_sensor.aiko_dynamics_ready", options.dynamicsReady ?? "on"),
+    st("sensor.aiko_gestures", "3", { friendly_name: "Aiko Gestures" }),
     st("button.aiko_mini_wave_hello", options.gestures ?? "unknown", {
       friendly_name: "Aiko Mini wave hello",
       gesture: "mini_wave_hello",
@@ -118,7 +122,9 @@ export function makeHass(options = {}) {
       calls.push(["loadBackendTranslation", category, integration]);
       known = Object.fromEntries(
         Object.entries(options.translations ?? {}).map(([k, v]) => [
-          `component.bithuman.selector.card.options.${k}`,
+          k.startsWith("gesture.")
+            ? `component.bithuman.selector.gesture.options.${k.slice("gesture.".length)}`
+            : `component.bithuman.selector.card.options.${k}`,
           v,
         ]),
       );

@@ -1,4 +1,5 @@
 /** Finding a bitHuman agent device and its entities in `hass`. */
+import { localizeGesture } from "./localize";
 import type { HassDevice, HassEntity, HassEntityEntry, HomeAssistant } from "./types";
 
 const PLATFORM = "bithuman";
@@ -48,7 +49,22 @@ export function listAgents(hass: HomeAssistant): HassDevice[] {
     .sort((a, b) => deviceName(a).localeCompare(deviceName(b)));
 }
 
-function gestureLabel(stateObj: HassEntity, agentName: string): string {
+// A gesture bitHuman documents has a translation key of its own.
+const KNOWN_GESTURE_PREFIX = "gesture_";
+
+function gestureLabel(
+  hass: HomeAssistant,
+  entry: HassEntityEntry,
+  stateObj: HassEntity,
+  agentName: string,
+): string {
+  const key = entry.translation_key ?? "";
+  const translated = key.startsWith(KNOWN_GESTURE_PREFIX)
+    ? localizeGesture(hass, key.slice(KNOWN_GESTURE_PREFIX.length))
+    : undefined;
+  if (translated) {
+    return translated;
+  }
   const friendly = stateObj.attributes.friendly_name;
   const gesture = stateObj.attributes.gesture;
   const label =
@@ -89,13 +105,17 @@ export function findAgent(hass: HomeAssistant, deviceId: string): Agent | undefi
       case "end_session":
         agent.endSession = stateObj;
         break;
-      case "gesture":
-        agent.gestures.push({
-          entityId: entry.entity_id,
-          label: gestureLabel(stateObj, name),
-          available: stateObj.state !== "unavailable",
-        });
-        break;
+      default:
+        if (
+          entry.translation_key === "gesture" ||
+          entry.translation_key?.startsWith(KNOWN_GESTURE_PREFIX)
+        ) {
+          agent.gestures.push({
+            entityId: entry.entity_id,
+            label: gestureLabel(hass, entry, stateObj, name),
+            available: stateObj.state !== "unavailable",
+          });
+        }
     }
   }
   agent.gestures.sort((a, b) => a.label.localeCompare(b.label));

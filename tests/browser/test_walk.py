@@ -184,4 +184,7 @@ def test_device_page_in_german(
         expect(
             card.get_by_role("button", name=card_strings["start"], exact=True)
         ).to_be_visible()
+    # Gestures bitHuman documents have German names; the buttons use them.
+    wave = german["selector"]["gesture"]["options"]["mini_wave_hello"]
+    expect(card.get_by_role("button", name=wave, exact=True)).to_be_visible()
     save_screenshot(page, "dashboard")

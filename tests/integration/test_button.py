@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -12,7 +14,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from bithuman_simulator import Simulator
 from custom_components.bithuman.const import DOMAIN
 
-from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, SnapshotEntities, press
+from .conftest import (
+    FRONT_DOOR,
+    KITCHEN,
+    USER_ID,
+    Advance,
+    SnapshotEntities,
+    press,
+    set_up_entry,
+)
 
 
 @pytest.mark.parametrize("platforms", [[Platform.BUTTON]])
@@ -76,6 +86,39 @@ async def test_gesture_buttons_follow_the_gestures(
     state = hass.states.get("button.front_door_laugh_react")
     assert state is not None
     assert state.attributes["friendly_name"] == "Front Door Laugh react"
+
+
+@pytest.mark.parametrize(
+    ("language", "wave", "clap"),
+    [
+        ("en", "Mini wave hello", "Clap celebrate"),
+        ("de", "Kleines Winken zur Begrüßung", "Clap celebrate"),
+        ("fr", "Petit signe de la main", "Clap celebrate"),
+    ],
+)
+async def test_documented_gestures_are_named_in_the_home_language(
+    hass: HomeAssistant,
+    config_entry_factory: Callable[..., MockConfigEntry],
+    agents: dict[str, str],
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+    language: str,
+    wave: str,
+    clap: str,
+) -> None:
+    """A gesture bitHuman documents has a translated name; another keeps its own."""
+    hass.config.language = language
+    simulator.set_gestures(FRONT_DOOR, ["mini_wave_hello", "clap_celebrate"])
+    assert await set_up_entry(hass, config_entry_factory(agents=agents))
+
+    for gesture, name in (("mini_wave_hello", wave), ("clap_celebrate", clap)):
+        entity_id = entity_registry.async_get_entity_id(
+            "button", DOMAIN, f"{FRONT_DOOR}_gesture_{gesture}"
+        )
+        assert entity_id is not None
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.attributes["friendly_name"] == f"Front Door {name}"
 
 
 async def test_gesture_button_without_livekit(

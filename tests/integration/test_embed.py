@@ -10,13 +10,14 @@ import time
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from yarl import URL
 
 from bithuman_simulator import Fault, Simulator
+from custom_components.bithuman.const import DOMAIN
 from custom_components.bithuman.embed import (
     MINTS_ALLOWED,
     embed_page,
@@ -24,7 +25,7 @@ from custom_components.bithuman.embed import (
     token_lifetime,
 )
 
-from .conftest import FRONT_DOOR, KITCHEN, USER_ID, agent_device
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device
 
 
 async def _mint(
@@ -209,6 +210,32 @@ async def test_api_refusal_reaches_the_card_translated(
     assert msg["error"]["code"] == code
     assert msg["error"]["translation_key"] == key
     assert msg["error"]["message"]
+
+
+async def test_refused_for_credits_the_repair_asks_for_a_positive_balance(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    simulator: Simulator,
+    issue_registry: ir.IssueRegistry,
+    advance: Advance,
+) -> None:
+    """Starting costs nothing fixed: the repair names no amount, and goes above zero."""
+    simulator.set_credits(USER_ID, 0)
+    simulator.add_fault(
+        Fault(path="/v1/embed-tokens/request", status=402, code="INSUFFICIENT_BALANCE")
+    )
+    await _mint(hass, hass_ws_client, agent_device(hass, FRONT_DOOR).id)
+    issue_id = f"insufficient_credits_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "insufficient_credits_balance"
+    assert issue.translation_placeholders == {"account": init_integration.title}
+
+    for balance, stays in ((0, True), (5, False)):
+        simulator.set_credits(USER_ID, balance)
+        await advance(15 * 60)  # the account's balance is read every 15 minutes
+        assert (issue_registry.async_get_issue(DOMAIN, issue_id) is not None) is stays
 
 
 async def test_minting_is_rate_limited_per_user_and_agent(
