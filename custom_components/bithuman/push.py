@@ -193,6 +193,9 @@ class Push:
 
     @callback
     def _retry(self, _now: Any) -> None:
+        # Home Assistant Cloud may have connected, and push begun, since.
+        if self.active:
+            return
         self.entry.async_create_background_task(
             self.hass, self.async_start(), "bitHuman webhook registration"
         )

@@ -133,13 +133,18 @@ def async_raise_insufficient_credits(
     hass: HomeAssistant, entry: ConfigEntry, needed: int | None
 ) -> None:
     """Tell the user the account needs a top-up, and how many credits if known."""
+    credits_id = issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id)
     placeholders = {"account": entry.title}
     if needed is not None:
         placeholders["needed"] = str(needed)
+    elif (issue := ir.async_get(hass).async_get_issue(DOMAIN, credits_id)) and (
+        issue.translation_placeholders or {}
+    ).get("needed"):
+        return  # the amount an earlier refusal named is still the one to cover
     ir.async_create_issue(
         hass,
         DOMAIN,
-        issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id),
+        credits_id,
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
         learn_more_url=TOP_UP_URL,

@@ -29,6 +29,7 @@ function agentEntities(slug, deviceId, gestures) {
     entity(`notify.${slug}_speak`, deviceId, "speak"),
     entity(`button.${slug}_end_session`, deviceId, "end_session"),
     entity(`binary_sensor.${slug}_dynamics_ready`, deviceId, "dynamics_ready"),
+    // Its translation key starts like a gesture's; it is not one.
     entity(`sensor.${slug}_gestures`, deviceId, "gestures"),
   ];
   for (const gesture of gestures) {
@@ -122,9 +123,7 @@ export function makeHass(options = {}) {
       calls.push(["loadBackendTranslation", category, integration]);
       known = Object.fromEntries(
         Object.entries(options.translations ?? {}).map(([k, v]) => [
-          k.startsWith("gesture.")
-            ? `component.bithuman.selector.gesture.options.${k.slice("gesture.".length)}`
-            : `component.bithuman.selector.card.options.${k}`,
+          `component.bithuman.selector.card.options.${k}`,
           v,
         ]),
       );

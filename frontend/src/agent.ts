@@ -1,5 +1,4 @@
 /** Finding a bitHuman agent device and its entities in `hass`. */
-import { localizeGesture } from "./localize";
 import type { HassDevice, HassEntity, HassEntityEntry, HomeAssistant } from "./types";
 
 const PLATFORM = "bithuman";
@@ -52,19 +51,7 @@ export function listAgents(hass: HomeAssistant): HassDevice[] {
 // A gesture bitHuman documents has a translation key of its own.
 const KNOWN_GESTURE_PREFIX = "gesture_";
 
-function gestureLabel(
-  hass: HomeAssistant,
-  entry: HassEntityEntry,
-  stateObj: HassEntity,
-  agentName: string,
-): string {
-  const key = entry.translation_key ?? "";
-  const translated = key.startsWith(KNOWN_GESTURE_PREFIX)
-    ? localizeGesture(hass, key.slice(KNOWN_GESTURE_PREFIX.length))
-    : undefined;
-  if (translated) {
-    return translated;
-  }
+function gestureLabel(stateObj: HassEntity, agentName: string): string {
   const friendly = stateObj.attributes.friendly_name;
   const gesture = stateObj.attributes.gesture;
   const label =
@@ -112,7 +99,7 @@ export function findAgent(hass: HomeAssistant, deviceId: string): Agent | undefi
         ) {
           agent.gestures.push({
             entityId: entry.entity_id,
-            label: gestureLabel(hass, entry, stateObj, name),
+            label: gestureLabel(stateObj, name),
             available: stateObj.state !== "unavailable",
           });
         }

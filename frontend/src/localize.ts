@@ -14,8 +14,6 @@ export type StringKey = keyof typeof ENGLISH;
 type Values = Record<string, string | number>;
 
 const PREFIX = "component.bithuman.selector.card.options.";
-// The gesture names of the actions' gesture picker, reused for the buttons.
-const GESTURE_PREFIX = "component.bithuman.selector.gesture.options.";
 
 let loading: Promise<void> | undefined;
 let loadingLanguage: string | undefined;
@@ -43,21 +41,14 @@ const fill = (text: string, values?: Values): string =>
     values && name in values ? String(values[name]) : whole,
   );
 
-function translated(hass: HomeAssistant | undefined, full: string, values?: Values) {
+/** The text for `key` in the user's language, else in English. */
+export function localize(hass: HomeAssistant | undefined, key: StringKey, values?: Values): string {
+  const full = PREFIX + key;
   for (const fn of [hass?.localize, loaded]) {
     const text = fn?.(full, values);
     if (text && text !== full) {
       return text;
     }
   }
-  return undefined;
+  return fill(ENGLISH[key], values);
 }
-
-/** The text for `key` in the user's language, else in English. */
-export function localize(hass: HomeAssistant | undefined, key: StringKey, values?: Values): string {
-  return translated(hass, PREFIX + key, values) ?? fill(ENGLISH[key], values);
-}
-
-/** A gesture's name in the user's language, if the integration names it. */
-export const localizeGesture = (hass: HomeAssistant, gesture: string): string | undefined =>
-  translated(hass, GESTURE_PREFIX + gesture);

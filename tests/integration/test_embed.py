@@ -10,6 +10,7 @@ import time
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -25,7 +26,7 @@ from custom_components.bithuman.embed import (
     token_lifetime,
 )
 
-from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device
+from .conftest import FRONT_DOOR, KITCHEN, USER_ID, Advance, agent_device, press
 
 
 async def _mint(
@@ -220,22 +221,40 @@ async def test_refused_for_credits_the_repair_asks_for_a_positive_balance(
     issue_registry: ir.IssueRegistry,
     advance: Advance,
 ) -> None:
-    """Starting costs nothing fixed: the repair names no amount, and goes above zero."""
+    """Starting costs nothing fixed: the repair names no amount, and goes above zero.
+
+    An amount an earlier refusal named is kept until the balance covers it.
+    """
+    issue_id = f"insufficient_credits_{init_integration.entry_id}"
+
+    def credits_issue() -> ir.IssueEntry | None:
+        return issue_registry.async_get_issue(DOMAIN, issue_id)
+
+    async def start() -> None:
+        await _mint(hass, hass_ws_client, agent_device(hass, FRONT_DOOR).id)
+
     simulator.set_credits(USER_ID, 0)
     simulator.add_fault(
         Fault(path="/v1/embed-tokens/request", status=402, code="INSUFFICIENT_BALANCE")
     )
-    await _mint(hass, hass_ws_client, agent_device(hass, FRONT_DOOR).id)
-    issue_id = f"insufficient_credits_{init_integration.entry_id}"
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
-    assert issue is not None
+    await start()
+    assert (issue := credits_issue()) is not None
     assert issue.translation_key == "insufficient_credits_balance"
     assert issue.translation_placeholders == {"account": init_integration.title}
 
+    with pytest.raises(HomeAssistantError):
+        await press(hass, "button.kitchen_generate_dynamics")  # costs 250
+    await start()
+    assert (issue := credits_issue()) is not None
+    assert issue.translation_key == "insufficient_credits"
+    assert issue.translation_placeholders["needed"] == "250"
+
+    ir.async_delete_issue(hass, DOMAIN, issue_id)
+    await start()
     for balance, stays in ((0, True), (5, False)):
         simulator.set_credits(USER_ID, balance)
         await advance(15 * 60)  # the account's balance is read every 15 minutes
-        assert (issue_registry.async_get_issue(DOMAIN, issue_id) is not None) is stays
+        assert (credits_issue() is not None) is stays
 
 
 async def test_minting_is_rate_limited_per_user_and_agent(

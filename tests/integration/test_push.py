@@ -324,6 +324,38 @@ async def test_cloudhook_failing_never_blocks_setup(
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
+async def test_cloud_connecting_before_the_retry_registers_once(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The cloudhook failed, then Cloud connected and push began: no retry after."""
+    with cloud_subscription():
+        entry = await setup_entry()
+    # Home Assistant restarts while Cloud is down: bitHuman has the webhook.
+    with cloud_subscription(cloudhook=cloud.CloudNotConnected):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert await _push(hass, hass_client, entry) == "cloudhook_failed"
+    with cloud_subscription():
+        async_dispatcher_send(
+            hass,
+            cloud.SIGNAL_CLOUD_CONNECTION_STATE,
+            cloud.CloudConnectionState.CLOUD_CONNECTED,
+        )
+        await hass.async_block_till_done()
+        await _assert_cloudhook_active(hass, hass_client, simulator, entry)
+        simulator.clear_requests()
+        await advance(900)
+        await hass.async_block_till_done()
+    assert simulator.count("GET", "/v1/webhooks") == 0
+    assert "already defined" not in caplog.text
+    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
+
+
 async def test_cloud_connecting_after_setup_brings_push(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
