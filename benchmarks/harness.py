@@ -17,6 +17,7 @@ from custom_components.bithuman.const import (
     DOMAIN,
     SUBENTRY_TYPE_AGENT,
 )
+from custom_components.bithuman.flow_helpers import new_entry_ids
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -74,7 +75,8 @@ def make_entry(url: str, agents: dict[str, str]) -> MockConfigEntry:
         domain=DOMAIN,
         title=EMAIL,
         unique_id=USER_ID,
-        data={CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: url},
+        minor_version=2,
+        data={CONF_API_SECRET: ACCOUNT_KEY, CONF_API_URL: url, **new_entry_ids()},
         subentries_data=[
             {
                 "subentry_type": SUBENTRY_TYPE_AGENT,

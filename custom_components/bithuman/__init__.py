@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
-from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -18,8 +15,6 @@ from .card import async_setup_card
 from .const import (
     CONF_API_SECRET,
     CONF_API_URL,
-    CONF_EMBED_SALT,
-    CONF_WEBHOOK_ID,
     DEFAULT_API_URL,
     DOMAIN,
 )
@@ -31,6 +26,7 @@ from .coordinator import (
 )
 from .embed import async_setup_embed
 from .entity import account_device_info
+from .flow_helpers import new_entry_ids
 from .livekit import GestureSender
 from .push import Push, async_delete_webhook
 from .repairs import async_delete_entry_issues
@@ -74,15 +70,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
     except BithumanError as err:
         raise read_error(hass, entry, err, ConfigEntryNotReady) from err
 
-    if CONF_WEBHOOK_ID not in entry.data or CONF_EMBED_SALT not in entry.data:
-        hass.config_entries.async_update_entry(
-            entry,
-            data={
-                CONF_WEBHOOK_ID: webhook.async_generate_id(),
-                CONF_EMBED_SALT: secrets.token_hex(16),
-                **entry.data,
-            },
-        )
     account_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         **account_device_info(entry.title, account.user_id, client.base_url),
@@ -99,6 +86,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> 
     await entry.runtime_data.push.async_setup()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload))
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -> bool:
+    """Migrate an entry to the current version; a newer one cannot be read."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        # 1.2: the entry's own webhook id and embed salt, made by the config flow.
+        hass.config_entries.async_update_entry(
+            entry, data={**new_entry_ids(), **entry.data}, minor_version=2
+        )
     return True
 
 

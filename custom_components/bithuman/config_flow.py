@@ -40,7 +40,13 @@ from .const import (
     LIBRARY_URL,
     SUBENTRY_TYPE_AGENT,
 )
-from .flow_helpers import agent_options, agent_subentry, flow_client, request_error
+from .flow_helpers import (
+    agent_options,
+    agent_subentry,
+    flow_client,
+    new_entry_ids,
+    request_error,
+)
 from .options_flow import BithumanOptionsFlow
 from .subentry_flow import AgentSubentryFlowHandler
 
@@ -85,7 +91,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
     """Handle a config flow for bitHuman."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Initialize the flow."""
@@ -208,7 +214,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
             chosen = set(user_input.get(CONF_AGENTS, []))
             return self.async_create_entry(
                 title=self._title,
-                data=self._data,
+                data={**self._data, **new_entry_ids()},
                 subentries=[
                     agent_subentry(agent)
                     for agent in self._agents

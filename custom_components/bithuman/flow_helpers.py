@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Final
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -17,7 +19,12 @@ from .api import (
     BithumanError,
     RetryPolicy,
 )
-from .const import CONF_AGENT_CODE, SUBENTRY_TYPE_AGENT
+from .const import (
+    CONF_AGENT_CODE,
+    CONF_EMBED_SALT,
+    CONF_WEBHOOK_ID,
+    SUBENTRY_TYPE_AGENT,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,6 +42,14 @@ def flow_client(hass: HomeAssistant, api_secret: str, api_url: str) -> BithumanC
         request_timeout=FLOW_REQUEST_TIMEOUT,
         retry=FLOW_RETRY_POLICY,
     )
+
+
+def new_entry_ids() -> dict[str, str]:
+    """Return an entry's own ids: its webhook's, and the salt of embed fingerprints."""
+    return {
+        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+        CONF_EMBED_SALT: secrets.token_hex(16),
+    }
 
 
 def agent_options(agents: list[Agent]) -> list[SelectOptionDict]:

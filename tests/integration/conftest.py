@@ -44,9 +44,11 @@ from custom_components.bithuman.const import (
     CONF_API_SECRET,
     CONF_API_URL,
     CONF_AVATAR_IDENTITY,
+    CONF_EMBED_SALT,
     CONF_LIVEKIT_API_KEY,
     CONF_LIVEKIT_API_SECRET,
     CONF_LIVEKIT_URL,
+    CONF_WEBHOOK_ID,
     DEFAULT_AVATAR_IDENTITY,
     DOMAIN,
     SUBENTRY_TYPE_AGENT,
@@ -170,9 +172,18 @@ def other_account(simulator: Simulator) -> str:
     return OTHER_ACCOUNT_KEY
 
 
+WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+EMBED_SALT = "fedcba9876543210fedcba9876543210"
+
+
 def entry_data(secret: str, url: str) -> dict[str, str]:
-    """Return what an entry stores: the API secret and the API URL."""
-    return {CONF_API_SECRET: secret, CONF_API_URL: url}
+    """Return what an entry stores: the API secret and URL, and its own ids."""
+    return {
+        CONF_API_SECRET: secret,
+        CONF_API_URL: url,
+        CONF_WEBHOOK_ID: WEBHOOK_ID,
+        CONF_EMBED_SALT: EMBED_SALT,
+    }
 
 
 def agent_subentry(code: str, name: str) -> dict[str, Any]:
@@ -202,6 +213,7 @@ def config_entry_factory(
             "domain": DOMAIN,
             "title": EMAIL,
             "unique_id": USER_ID,
+            "minor_version": 2,
             "data": entry_data(account, simulator_url),
             "subentries_data": [
                 agent_subentry(code, name) for code, name in (agents or {}).items()

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 import socket
 from typing import TYPE_CHECKING, Any
-from unittest.mock import patch
+from unittest.mock import ANY, patch
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -46,9 +46,11 @@ from custom_components.bithuman.const import (
     CONF_API_SECRET,
     CONF_API_URL,
     CONF_AVATAR_IDENTITY,
+    CONF_EMBED_SALT,
     CONF_LIVEKIT_API_KEY,
     CONF_LIVEKIT_API_SECRET,
     CONF_LIVEKIT_URL,
+    CONF_WEBHOOK_ID,
     DEFAULT_API_URL,
     DEFAULT_AVATAR_IDENTITY,
     DOMAIN,
@@ -100,6 +102,11 @@ STRINGS = json.loads(
 CONFIG = STRINGS["config"]
 ADD_AGENT = STRINGS["config_subentries"][SUBENTRY_TYPE_AGENT]
 OPTIONS = STRINGS["options"]
+
+
+def created_data(secret: str, url: str) -> dict[str, Any]:
+    """Return what a new entry stores: its own ids are new, random ones."""
+    return {**entry_data(secret, url), CONF_WEBHOOK_ID: ANY, CONF_EMBED_SALT: ANY}
 
 
 # Reading what the user sees
@@ -448,7 +455,9 @@ async def test_setup_creates_the_account_entry_with_every_agent(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == EMAIL
-    assert result["data"] == entry_data(ACCOUNT_KEY, simulator_url)
+    assert result["data"] == created_data(ACCOUNT_KEY, simulator_url)
+    for key in (CONF_WEBHOOK_ID, CONF_EMBED_SALT):
+        assert int(result["data"][key], 16).bit_length() > 64  # random, not blank
     created = result["result"]
     assert created.unique_id == USER_ID
     assert sorted(
@@ -542,7 +551,7 @@ async def test_setup_stores_the_secret_and_url_without_stray_whitespace(
     agents_step = await sign_in(hass, f"  {ACCOUNT_KEY}\t", f" {simulator_url}/ ")
     result = await submit(hass, agents_step, {})
 
-    assert result["data"] == entry_data(ACCOUNT_KEY, simulator_url)
+    assert result["data"] == created_data(ACCOUNT_KEY, simulator_url)
 
 
 @pytest.mark.usefixtures("account")

@@ -19,9 +19,12 @@ from bithuman_simulator import Simulator
 from custom_components.bithuman.const import (
     CONF_AGENT_CODE,
     CONF_API_SECRET,
+    CONF_API_URL,
+    CONF_EMBED_SALT,
     CONF_LIVEKIT_API_KEY,
     CONF_LIVEKIT_API_SECRET,
     CONF_LIVEKIT_URL,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     SUBENTRY_TYPE_AGENT,
 )
@@ -48,6 +51,39 @@ async def test_setup_and_unload(
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert init_integration.state is ConfigEntryState.NOT_LOADED
     assert hass.states.get("sensor.front_door_status").state == STATE_UNAVAILABLE
+
+
+async def test_an_entry_of_1_1_gets_its_own_ids(
+    hass: HomeAssistant,
+    config_entry_factory: Callable[..., MockConfigEntry],
+    account: str,
+    simulator_url: str,
+) -> None:
+    """Made before 1.2 (no webhook id or embed salt): migrated, then set up."""
+    old = {CONF_API_SECRET: account, CONF_API_URL: simulator_url}
+    entries = [
+        config_entry_factory(minor_version=1, data=old, unique_id=f"user-{n}")
+        for n in range(2)
+    ]
+    for entry in entries:
+        assert await set_up_entry(hass, entry)
+        assert entry.state is ConfigEntryState.LOADED
+        assert entry.minor_version == 2
+        assert old.items() <= entry.data.items()
+    ids = [
+        (entry.data[CONF_WEBHOOK_ID], entry.data[CONF_EMBED_SALT]) for entry in entries
+    ]
+    assert len({value for pair in ids for value in pair}) == 4  # each its own
+
+
+async def test_an_entry_of_a_newer_version_is_not_set_up(
+    hass: HomeAssistant, config_entry_factory: Callable[..., MockConfigEntry]
+) -> None:
+    """Written by a later release (version 2): left alone, not misread."""
+    entry = config_entry_factory(version=2)
+    assert not await set_up_entry(hass, entry)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.version == 2
 
 
 async def test_devices(
