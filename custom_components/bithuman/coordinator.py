@@ -37,7 +37,7 @@ from .api import (
     RuntimeSessions,
 )
 from .const import CONF_AGENT_CODE, DOMAIN, LOGGER, SUBENTRY_TYPE_AGENT
-from .repairs import async_sync_account_issues
+from .repairs import async_raise_account_suspended, async_sync_account_issues
 from .schedule import NEVER, STEADY, WATCH, Picture, Plan, PollSchedule, Read
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def read_error(
         )
     placeholders: dict[str, str] = {}
     if isinstance(err, BithumanAccountSuspendedError):
-        async_sync_account_issues(hass, entry, suspended=True)
+        async_raise_account_suspended(hass, entry)
         key, placeholders = "account_suspended", {"account": entry.title}
     elif isinstance(err, BithumanConnectionError):
         key = "update_unreachable"
@@ -235,7 +235,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         self.schedule.done(plan, now)
         if Read.AGENTS in plan.reads:
             self._last_success_at = now
-        async_sync_account_issues(self.hass, self.config_entry, data=data)
+        async_sync_account_issues(self.hass, self.config_entry, data)
         self.update_interval = self.schedule.interval(now, data)
         return data
 

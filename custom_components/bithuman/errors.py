@@ -27,7 +27,7 @@ from .api import (
     BithumanValidationError,
 )
 from .const import DOMAIN, LOGGER
-from .repairs import async_raise_insufficient_credits, async_sync_account_issues
+from .repairs import async_raise_account_suspended, async_raise_insufficient_credits
 from .schedule import Read
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def translate_error(
         async_raise_insufficient_credits(hass, entry, credits_needed)
         entry.runtime_data.coordinator.async_watch(Read.ACCOUNT)
     elif isinstance(err, BithumanAccountSuspendedError):
-        async_sync_account_issues(hass, entry, suspended=True)
+        async_raise_account_suspended(hass, entry)
         entry.runtime_data.coordinator.async_watch(Read.ACCOUNT)
     if err.request_id:
         LOGGER.debug("bitHuman request %s failed: %s", err.request_id, err.message)

@@ -64,34 +64,28 @@ def _sync_agent_issues(
 
 
 @callback
-def async_sync_account_issues(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    *,
-    data: BithumanData | None = None,
-    suspended: bool = False,
-) -> None:
-    """Bring the issues in line with what the last poll saw.
+def async_raise_account_suspended(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Tell the user bitHuman suspended the account, and where to top it up."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(ISSUE_ACCOUNT_SUSPENDED, entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        learn_more_url=TOP_UP_URL,
+        translation_key=ISSUE_ACCOUNT_SUSPENDED,
+        translation_placeholders={"account": entry.title},
+    )
 
-    Called with ``suspended`` when bitHuman suspended the account, and with
-    the data of every successful poll.
-    """
-    suspended_id = issue_id(ISSUE_ACCOUNT_SUSPENDED, entry.entry_id)
-    if suspended:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            suspended_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            learn_more_url=TOP_UP_URL,
-            translation_key=ISSUE_ACCOUNT_SUSPENDED,
-            translation_placeholders={"account": entry.title},
-        )
-        return
-    if data is None:
-        return
-    ir.async_delete_issue(hass, DOMAIN, suspended_id)
+
+@callback
+def async_sync_account_issues(
+    hass: HomeAssistant, entry: ConfigEntry, data: BithumanData
+) -> None:
+    """Bring the issues in line with what a successful poll saw."""
+    ir.async_delete_issue(
+        hass, DOMAIN, issue_id(ISSUE_ACCOUNT_SUSPENDED, entry.entry_id)
+    )
     _sync_agent_issues(
         hass,
         ISSUE_AGENT_DELETED,

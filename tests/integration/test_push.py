@@ -128,6 +128,16 @@ async def _push(
     return str(diagnostics["coordinator"]["push"])
 
 
+async def _cloud_connects(hass: HomeAssistant) -> None:
+    """Send what Home Assistant Cloud sends when it connects."""
+    async_dispatcher_send(
+        hass,
+        cloud.SIGNAL_CLOUD_CONNECTION_STATE,
+        cloud.CloudConnectionState.CLOUD_CONNECTED,
+    )
+    await hass.async_block_till_done()
+
+
 async def _assert_a_delivery_reads_garage(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
@@ -341,12 +351,7 @@ async def test_cloud_connecting_before_the_retry_registers_once(
         await hass.async_block_till_done()
         assert await _push(hass, hass_client, entry) == "cloudhook_failed"
     with cloud_subscription():
-        async_dispatcher_send(
-            hass,
-            cloud.SIGNAL_CLOUD_CONNECTION_STATE,
-            cloud.CloudConnectionState.CLOUD_CONNECTED,
-        )
-        await hass.async_block_till_done()
+        await _cloud_connects(hass)
         await _assert_cloudhook_active(hass, hass_client, simulator, entry)
         simulator.clear_requests()
         await advance(900)
@@ -368,13 +373,7 @@ async def test_cloud_connecting_after_setup_brings_push(
         entry = await setup_entry()
         assert await _push(hass, hass_client, entry) == "no_external_url"
         connected = True
-        # What Home Assistant Cloud sends when it connects.
-        async_dispatcher_send(
-            hass,
-            cloud.SIGNAL_CLOUD_CONNECTION_STATE,
-            cloud.CloudConnectionState.CLOUD_CONNECTED,
-        )
-        await hass.async_block_till_done()
+        await _cloud_connects(hass)
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
