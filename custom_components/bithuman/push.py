@@ -23,7 +23,7 @@ import aiohttp
 from aiohttp import web
 from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
@@ -119,6 +119,8 @@ class Push:
         self.problem: str | None = None
         self._check: DeliveryCheck | None = None
         self._warned_at = -WARN_EVERY
+        self._starting = False
+        self._cancel_retry: CALLBACK_TYPE | None = None
 
     async def async_setup(self) -> None:
         """Register the webhook now, and again when Home Assistant Cloud connects."""
@@ -145,7 +147,20 @@ class Push:
         return self._check is not None
 
     async def async_start(self) -> None:
-        """Register the webhook where Home Assistant can be reached; never raise."""
+        """Register the webhook where Home Assistant can be reached; never raise.
+
+        Does nothing while push is on, or while another start is under way
+        (a retry and Home Assistant Cloud connecting can come together).
+        """
+        if self.active or self._starting:
+            return
+        self._starting = True
+        try:
+            await self._async_start()
+        finally:
+            self._starting = False
+
+    async def _async_start(self) -> None:
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
         try:
             url = await self._async_url(webhook_id)
@@ -193,9 +208,7 @@ class Push:
 
     @callback
     def _retry(self, _now: Any) -> None:
-        # Home Assistant Cloud may have connected, and push begun, since.
-        if self.active:
-            return
+        self._cancel_retry = None
         self.entry.async_create_background_task(
             self.hass, self.async_start(), "bitHuman webhook registration"
         )
@@ -204,10 +217,11 @@ class Push:
         self.problem = problem
         self._check = None
         self.entry.runtime_data.coordinator.schedule.push_active = False
-        if retry:
-            self.entry.async_on_unload(
-                async_call_later(self.hass, RETRY_REGISTRATION, self._retry)
+        if retry and self._cancel_retry is None:
+            self._cancel_retry = async_call_later(
+                self.hass, RETRY_REGISTRATION, self._retry
             )
+            self.entry.async_on_unload(self._cancel_retry)
 
     async def _async_url(self, webhook_id: str) -> str:
         if cloud.async_active_subscription(self.hass) and cloud.async_is_connected(

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+import hashlib
 import json
 from pathlib import Path
 import string
@@ -172,17 +173,17 @@ def other_account(simulator: Simulator) -> str:
     return OTHER_ACCOUNT_KEY
 
 
-WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
-EMBED_SALT = "fedcba9876543210fedcba9876543210"
-
-
 def entry_data(secret: str, url: str) -> dict[str, str]:
-    """Return what an entry stores: the API secret and URL, and its own ids."""
+    """Return what an entry stores: the API secret and URL, and its own ids.
+
+    The ids are fixed per secret, as the config flow would have made them.
+    """
+    digest = hashlib.sha256(secret.encode()).hexdigest()
     return {
         CONF_API_SECRET: secret,
         CONF_API_URL: url,
-        CONF_WEBHOOK_ID: WEBHOOK_ID,
-        CONF_EMBED_SALT: EMBED_SALT,
+        CONF_WEBHOOK_ID: digest[:32],
+        CONF_EMBED_SALT: digest[32:],
     }
 
 

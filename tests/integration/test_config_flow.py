@@ -715,7 +715,11 @@ async def test_reauth_stores_the_new_secret(
     await hass.async_block_till_done()
 
     assert_abort(result, "reauth_successful")
-    assert entry.data == entry_data(NEW_SECRET, simulator_url)
+    # The entry keeps its own ids: its webhook and card fingerprints hold.
+    assert entry.data == {
+        **entry_data(ACCOUNT_KEY, simulator_url),
+        CONF_API_SECRET: NEW_SECRET,
+    }
 
 
 @pytest.mark.parametrize("case", [*SECRET_CHECK_FAILURES, BLANK_SECRET])
@@ -855,7 +859,10 @@ async def test_reconfigure_stores_a_new_secret_and_url(
     result = await reconfigure(hass, entry, f" {NEW_SECRET} ", f" {second_api_url}/")
 
     assert_abort(result, "reconfigure_successful")
-    assert entry.data == entry_data(NEW_SECRET, second_api_url)
+    assert entry.data == {
+        **entry_data(ACCOUNT_KEY, second_api_url),
+        CONF_API_SECRET: NEW_SECRET,
+    }
 
 
 @pytest.mark.usefixtures("mock_setup_entry")

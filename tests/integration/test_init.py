@@ -76,6 +76,18 @@ async def test_an_entry_of_1_1_gets_its_own_ids(
     assert len({value for pair in ids for value in pair}) == 4  # each its own
 
 
+async def test_an_entry_of_1_1_keeps_the_ids_it_has(
+    hass: HomeAssistant, config_entry_factory: Callable[..., MockConfigEntry]
+) -> None:
+    """Ids an earlier release wrote at setup stay: the webhook and fingerprints hold."""
+    entry = config_entry_factory(minor_version=1)
+    before = dict(entry.data)
+    assert await set_up_entry(hass, entry)
+    assert entry.minor_version == 2
+    assert entry.data[CONF_WEBHOOK_ID] == before[CONF_WEBHOOK_ID]
+    assert entry.data[CONF_EMBED_SALT] == before[CONF_EMBED_SALT]
+
+
 async def test_an_entry_of_a_newer_version_is_not_set_up(
     hass: HomeAssistant, config_entry_factory: Callable[..., MockConfigEntry]
 ) -> None:

@@ -898,6 +898,7 @@ async def test_unexpected_failure_for_one_agent_spares_the_others(
         domain=DOMAIN,
         title=OTHER_EMAIL,
         unique_id=OTHER_USER_ID,
+        minor_version=2,
         data=entry_data(other_account, simulator_url),
         options=livekit_connection("http://[::1"),
         subentries_data=[agent_subentry(STUDIO, "Studio")],

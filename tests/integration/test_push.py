@@ -9,12 +9,13 @@ as the `MockRequest` the cloud client builds.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 import json
 import logging
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import AsyncMock, patch
 
 from aiohttp.test_utils import TestClient
 from homeassistant.components import cloud, webhook
@@ -53,8 +54,11 @@ def cloud_subscription(
     *,
     connected: Callable[[], bool] = lambda: True,
     cloudhook: str | type[Exception] = CLOUDHOOK,
-) -> Iterator[None]:
-    """Stand in for a Home Assistant Cloud subscription (none can exist here)."""
+) -> Iterator[AsyncMock]:
+    """Stand in for a Home Assistant Cloud subscription (none can exist here).
+
+    Yields the stand-in for getting the cloudhook, to count the attempts.
+    """
     answer: dict[str, Any] = (
         {"return_value": cloudhook}
         if isinstance(cloudhook, str)
@@ -69,9 +73,11 @@ def cloud_subscription(
             "homeassistant.components.cloud.async_is_connected",
             side_effect=lambda _hass: connected(),
         ),
-        patch("homeassistant.components.cloud.async_get_or_create_cloudhook", **answer),
+        patch(
+            "homeassistant.components.cloud.async_get_or_create_cloudhook", **answer
+        ) as get_cloudhook,
     ):
-        yield
+        yield get_cloudhook
 
 
 @pytest.fixture
@@ -359,6 +365,46 @@ async def test_cloud_connecting_before_the_retry_registers_once(
     assert simulator.count("GET", "/v1/webhooks") == 0
     assert "already defined" not in caplog.text
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
+
+
+async def test_two_starts_at_once_register_once(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+    advance: Advance,
+) -> None:
+    """A retry that fires while Cloud's connecting start is under way waits it out."""
+    with cloud_subscription():
+        entry = await setup_entry()
+    with cloud_subscription(cloudhook=cloud.CloudNotConnected):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+    with cloud_subscription():
+        push = entry.runtime_data.push
+        await asyncio.gather(push.async_start(), push.async_start())
+        await hass.async_block_till_done()
+        assert len(simulator.webhooks) == 1
+        # The retry set when the cloudhook failed finds push on.
+        simulator.clear_requests()
+        await advance(900)
+    assert simulator.count("GET", "/v1/webhooks") == 0
+    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
+
+
+async def test_failed_starts_keep_one_retry(
+    hass: HomeAssistant, setup_entry: Setup, advance: Advance
+) -> None:
+    """However often Cloud connects and fails, one retry is pending, not one each."""
+    with cloud_subscription(cloudhook=cloud.CloudNotConnected) as get_cloudhook:
+        await setup_entry()
+        for _ in range(3):
+            await _cloud_connects(hass)
+        assert get_cloudhook.await_count == 4
+        get_cloudhook.reset_mock()
+        await advance(900)
+        await hass.async_block_till_done()
+        assert get_cloudhook.await_count == 1
 
 
 async def test_cloud_connecting_after_setup_brings_push(
