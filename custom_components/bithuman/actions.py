@@ -30,7 +30,12 @@ from .const import (
     SUBENTRY_TYPE_AGENT,
 )
 from .coordinator import BithumanConfigEntry
-from .errors import agent_error, agent_name, bithuman_exception_handler
+from .errors import (
+    agent_error,
+    agent_name,
+    bithuman_exception_handler,
+    translate_error,
+)
 from .schedule import Read
 
 # What the agent is given: a message it says, or context it keeps silently.
@@ -182,21 +187,39 @@ async def async_end_sessions(
     """
     coordinator = entry.runtime_data.coordinator
     # Read now, not from the last poll: a session started since is billing too.
-    sessions = await coordinator.async_read_live_sessions()
+    live = (await coordinator.async_read_live_sessions()).live_sessions_of(code)
     ended = 0
-    try:
-        for session in sessions.live_sessions_of(code):
-            try:
-                await entry.runtime_data.client.terminate_session(
-                    coordinator.data.account.user_id, session.id, reason=reason
-                )
-            except BithumanNotFoundError:
-                LOGGER.debug("Session %s of %s had ended already", session.id, code)
-            ended += 1
-    finally:
-        if ended:
-            coordinator.async_watch(Read.SESSIONS)
-    return ended
+    failure: BithumanError | None = None
+    # Each session bills until it ends: try them all, unless bitHuman is gone.
+    for session in live:
+        try:
+            await entry.runtime_data.client.terminate_session(
+                coordinator.data.account.user_id, session.id, reason=reason
+            )
+        except BithumanNotFoundError:
+            LOGGER.debug("Session %s of %s had ended already", session.id, code)
+        except BithumanError as err:
+            LOGGER.warning("Ending session %s of %s failed: %s", session.id, code, err)
+            failure = failure or err
+            if isinstance(err, BithumanConnectionError):
+                break
+            continue
+        ended += 1
+    if ended:
+        coordinator.async_watch(Read.SESSIONS)
+    if failure is None:
+        return ended
+    if not ended:
+        raise failure
+    translate_error(entry, code, failure)  # reauth or a repair, as for any failure
+    raise agent_error(
+        "end_session_incomplete",
+        entry,
+        code,
+        HomeAssistantError,
+        ended=str(ended),
+        total=str(len(live)),
+    ) from failure
 
 
 @bithuman_exception_handler(

@@ -1856,17 +1856,17 @@ async def test_end_session_partial_across_agents(
     assert simulator.agent(KITCHEN).live_rooms == ["kitchen"]
 
 
-async def test_end_session_failing_midway_still_rereads_the_sessions(
+async def test_end_session_failing_midway_ends_the_rest_and_says_how_many(
     hass: HomeAssistant, simulator: Simulator, set_up: SetUp
 ) -> None:
-    """Of two sessions the second is refused: the error, and Live re-read."""
-    simulator.set_live_rooms(FRONT_DOOR, ["hall", "porch"])
+    """Of three sessions the middle one is refused: the others end, "2 of 3"."""
+    simulator.set_live_rooms(FRONT_DOOR, ["hall", "porch", "garden"])
     await set_up()
     # bitHuman lists sessions newest first, and they are ended in that order.
     sessions = simulator.sessions(USER_ID, live=True)
     simulator.add_fault(
         Fault(
-            path=f"/v2/*/runtime-sessions/{sessions[-1].id}/terminate",
+            path=f"/v2/*/runtime-sessions/{sessions[1].id}/terminate",
             status=400,
             code="VALIDATION_ERROR",
             message="Session is self-hosted",
@@ -1878,10 +1878,30 @@ async def test_end_session_failing_midway_still_rereads_the_sessions(
         await call(hass, "end_session", {}, FRONT_DOOR_TARGET)
     await hass.async_block_till_done()
 
-    assert exc_info.value.translation_key == "request_rejected"
-    assert simulator.agent(FRONT_DOOR).live_rooms == [sessions[-1].room_name]
+    assert_error(
+        exc_info.value,
+        "end_session_incomplete",
+        {"agent": "Front Door", "ended": "2", "total": "3"},
+    )
+    assert simulator.agent(FRONT_DOOR).live_rooms == [sessions[1].room_name]
     # The action's own read, then the re-read that shows what is still live.
     assert simulator.count("GET", f"/v2/{USER_ID}/runtime-sessions") == 2
+
+
+async def test_end_session_stops_when_bithuman_cannot_be_reached(
+    hass: HomeAssistant, simulator: Simulator, set_up: SetUp
+) -> None:
+    """The connection drops at the first terminate (retried): no other is tried."""
+    simulator.set_live_rooms(FRONT_DOOR, ["hall", "porch"])
+    await set_up()
+    simulator.add_fault(Fault(path="/v2/*/runtime-sessions/*/terminate", drop=True))
+    simulator.clear_requests()
+
+    with pytest.raises(HomeAssistantError) as exc_info:
+        await call(hass, "end_session", {}, FRONT_DOOR_TARGET)
+
+    assert exc_info.value.translation_key == "cannot_connect"
+    assert len(set(terminated(simulator))) == 1
 
 
 async def test_end_session_reads_the_sessions_when_none_are_known(
