@@ -340,15 +340,32 @@ async def test_cloudhook_failing_never_blocks_setup(
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
-async def test_cloud_connecting_before_the_retry_registers_once(
+async def _two_starts_at_once(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    push = entry.runtime_data.push
+    await asyncio.gather(push.async_start(), push.async_start())
+    await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize(
+    "start_again",
+    [
+        pytest.param(lambda hass, _entry: _cloud_connects(hass), id="cloud-connects"),
+        pytest.param(_two_starts_at_once, id="two-at-once"),
+    ],
+)
+async def test_push_begun_meanwhile_the_retry_does_nothing(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     simulator: Simulator,
     setup_entry: Setup,
     advance: Advance,
     caplog: pytest.LogCaptureFixture,
+    start_again: Callable[[HomeAssistant, MockConfigEntry], Awaitable[None]],
 ) -> None:
-    """The cloudhook failed, then Cloud connected and push began: no retry after."""
+    """The cloudhook failed; Cloud connected (or two starts came at once): one start.
+
+    A second registration of the handler would raise in Home Assistant.
+    """
     with cloud_subscription():
         entry = await setup_entry()
     # Home Assistant restarts while Cloud is down: bitHuman has the webhook.
@@ -357,38 +374,13 @@ async def test_cloud_connecting_before_the_retry_registers_once(
         await hass.async_block_till_done()
         assert await _push(hass, hass_client, entry) == "cloudhook_failed"
     with cloud_subscription():
-        await _cloud_connects(hass)
+        await start_again(hass, entry)
         await _assert_cloudhook_active(hass, hass_client, simulator, entry)
         simulator.clear_requests()
-        await advance(900)
+        await advance(900)  # the retry set when the cloudhook failed
         await hass.async_block_till_done()
     assert simulator.count("GET", "/v1/webhooks") == 0
     assert "already defined" not in caplog.text
-    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
-
-
-async def test_two_starts_at_once_register_once(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    simulator: Simulator,
-    setup_entry: Setup,
-    advance: Advance,
-) -> None:
-    """A retry that fires while Cloud's connecting start is under way waits it out."""
-    with cloud_subscription():
-        entry = await setup_entry()
-    with cloud_subscription(cloudhook=cloud.CloudNotConnected):
-        assert await hass.config_entries.async_reload(entry.entry_id)
-        await hass.async_block_till_done()
-    with cloud_subscription():
-        push = entry.runtime_data.push
-        await asyncio.gather(push.async_start(), push.async_start())
-        await hass.async_block_till_done()
-        assert len(simulator.webhooks) == 1
-        # The retry set when the cloudhook failed finds push on.
-        simulator.clear_requests()
-        await advance(900)
-    assert simulator.count("GET", "/v1/webhooks") == 0
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
