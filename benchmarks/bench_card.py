@@ -37,7 +37,7 @@ from custom_components.bithuman.embed import fingerprint
 
 from .harness import set_up_one_agent
 from .results import RESULTS
-from .timing import LoopLag, PerfClock, Timings, alternate, debug_mode, median
+from .timing import PerfClock, Timings, debug_mode, median, versus_bare
 
 ITERATIONS = 300
 WARMUP = 30
@@ -85,21 +85,19 @@ async def test_card_start_server_side(
         await client.request_embed_token(code, visitor)
 
     with patch("custom_components.bithuman.embed.MINTS_ALLOWED", 10**9):
-        with debug_mode(False):
-            async with LoopLag() as lag:
-                timings = await alternate(
-                    simulator,
-                    {"home_assistant": through_home_assistant, "bare": bare},
-                    iterations=ITERATIONS,
-                    warmup=WARMUP,
-                    arrival=lambda r: r.path == "/v1/embed-tokens/request",
-                )
-            page = await _page_loads(urls[-PAGE_LOADS:])
-        for _ in range(DEBUG_ITERATIONS):
-            await through_home_assistant()
-            await bare()
+        result = await versus_bare(
+            simulator,
+            through_home_assistant,
+            bare,
+            iterations=ITERATIONS,
+            warmup=WARMUP,
+            arrival=lambda r: r.path == "/v1/embed-tokens/request",
+            debug_iterations=DEBUG_ITERATIONS,
+        )
+    with debug_mode(False):
+        page = await _page_loads(urls[-PAGE_LOADS:])
 
-    ours, plain = timings["home_assistant"], timings["bare"]
+    ours, plain = result.ours, result.plain
     RESULTS.add(
         "card",
         {
@@ -111,7 +109,7 @@ async def test_card_start_server_side(
             "page_load_median": median(page.ret),
             "page_loads": PAGE_LOADS,
             "target_overhead": TARGET_OVERHEAD,
-            "max_stall": lag.worst,
+            "max_stall": result.max_stall,
         },
     )
 

@@ -1,4 +1,4 @@
-"""What the config, subentry and options flows share."""
+"""What the config, subentry and options flows share (and the entry migration)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import string
 
 import pytest
+import yaml
+
+from custom_components.bithuman.const import DOCUMENTED_GESTURES
 
 INTEGRATION = Path(__file__).parents[2] / "custom_components" / "bithuman"
 TRANSLATIONS = INTEGRATION / "translations"
@@ -86,3 +89,17 @@ def _literal_placeholder_values() -> list[str]:
 def test_no_placeholder_is_english_written_in_the_code() -> None:
     """Placeholders carry data (names, codes, numbers, bitHuman's words), never ours."""
     assert _literal_placeholder_values() == []
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_documented_gestures_are_named_alike_in_the_picker_and_the_buttons(
+    language: str,
+) -> None:
+    """The actions' gesture picker and the gesture buttons list the same names."""
+    strings = json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))
+    picker = strings["selector"]["gesture"]["options"]
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text("utf-8"))
+    offered = services["trigger_gesture"]["fields"]["gesture"]["selector"]["select"]
+    assert set(offered["options"]) == set(picker) == DOCUMENTED_GESTURES
+    buttons = strings["entity"]["button"]
+    assert {g: buttons[f"gesture_{g}"]["name"] for g in picker} == picker
