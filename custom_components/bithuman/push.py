@@ -137,7 +137,6 @@ class Push:
         if (
             state is cloud.CloudConnectionState.CLOUD_CONNECTED
             and self.entry.state is ConfigEntryState.LOADED
-            and not self.active
         ):
             await self.async_start()
 
@@ -215,8 +214,6 @@ class Push:
 
     def _stop(self, problem: str, *, retry: bool = False) -> None:
         self.problem = problem
-        self._check = None
-        self.entry.runtime_data.coordinator.schedule.push_active = False
         if retry and self._cancel_retry is None:
             self._cancel_retry = async_call_later(
                 self.hass, RETRY_REGISTRATION, self._retry
@@ -241,15 +238,11 @@ class Push:
         """
         client = self.entry.runtime_data.client
         data = self.entry.data
+        remote_id = data.get(CONF_WEBHOOK_REMOTE_ID)
         description = webhook_description(self.entry.entry_id)
         remote = await client.list_webhooks()
         current = next(
-            (
-                hook
-                for hook in remote
-                if hook.id == data.get(CONF_WEBHOOK_REMOTE_ID) and hook.url == url
-            ),
-            None,
+            (hook for hook in remote if hook.id == remote_id and hook.url == url), None
         )
         if current is not None and current.active is False:
             replaced = self.hass.data.setdefault(INACTIVE_REPLACED, set())
@@ -261,8 +254,7 @@ class Push:
         kept = current if data.get(CONF_WEBHOOK_SECRET) else None
         for hook in remote:
             if hook is not kept and (
-                hook.description == description
-                or hook.id == data.get(CONF_WEBHOOK_REMOTE_ID)
+                hook.description == description or hook.id == remote_id
             ):
                 await client.delete_webhook(hook.id)
         if kept is not None:
