@@ -137,27 +137,23 @@ class GestureSender:
         server = livekit_server(session, self.url, self.api_key, self.api_secret)
         try:
             async with server as livekit_api, asyncio.timeout(DISCOVERY_TIMEOUT):
-                if room is not None:
-                    return await self._async_check_room(livekit_api, room, placeholders)
-                return await self._async_discover_room(livekit_api, code, placeholders)
+                if room is None:
+                    return await self._async_discover_room(
+                        livekit_api, code, placeholders
+                    )
+                if await self._async_avatar_in(livekit_api, room) is None:
+                    raise HomeAssistantError(
+                        translation_domain=DOMAIN,
+                        translation_key="avatar_not_in_room",
+                        translation_placeholders={**placeholders, "room": room},
+                    )
+                return room
         except LiveKitError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key=err.problem.value,
                 translation_placeholders={**placeholders, **err.details},
             ) from err
-
-    async def _async_check_room(
-        self, livekit_api: api.LiveKitAPI, room: str, placeholders: dict[str, str]
-    ) -> str:
-        """Return the room asked for, once the avatar is seen live in it."""
-        if await self._async_avatar_in(livekit_api, room) is None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="avatar_not_in_room",
-                translation_placeholders={**placeholders, "room": room},
-            )
-        return room
 
     async def _async_discover_room(
         self, livekit_api: api.LiveKitAPI, code: str, placeholders: dict[str, str]
