@@ -22,13 +22,8 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 import voluptuous as vol
-from yarl import URL
 
-from .api import (
-    Account,
-    Agent,
-    BithumanAuthenticationError,
-)
+from .api import Account, Agent, BithumanAuthenticationError
 from .const import (
     API_KEYS_URL,
     CONF_ADVANCED,
@@ -44,6 +39,7 @@ from .flow_helpers import (
     agent_options,
     agent_subentry,
     flow_client,
+    is_url,
     new_entry_ids,
     request_error,
 )
@@ -64,27 +60,7 @@ URL_SELECTOR: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL)
 def _normalize_api_url(value: str) -> str:
     """Return the API URL without whitespace or trailing slash, "" if invalid."""
     url = value.strip().rstrip("/")
-    try:
-        parsed = URL(url)
-    except ValueError:
-        return ""
-    if parsed.scheme not in API_URL_SCHEMES or not parsed.host:
-        return ""
-    return url
-
-
-def _credentials_schema(api_url: str, *, secret_required: bool = True) -> vol.Schema:
-    """Return the schema asking for the API secret and, folded away, the API URL."""
-    secret_marker = vol.Required if secret_required else vol.Optional
-    return vol.Schema(
-        {
-            secret_marker(CONF_API_SECRET): PASSWORD_SELECTOR,
-            vol.Required(CONF_ADVANCED): section(
-                vol.Schema({vol.Required(CONF_API_URL, default=api_url): URL_SELECTOR}),
-                {"collapsed": True},
-            ),
-        }
-    )
+    return url if is_url(url, API_URL_SCHEMES) else ""
 
 
 class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -153,17 +129,29 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         self,
         step_id: str,
         user_input: Mapping[str, Any] | None,
-        default_api_url: str,
+        api_url: str | None,
         errors: dict[str, str],
         *,
         secret_required: bool = True,
     ) -> ConfigFlowResult:
-        """Show a form asking for the API secret and the API URL, keeping what was typed."""
+        """Show a form asking for the API secret and, folded away, the API URL.
+
+        Without an `api_url` (reauthentication) only the secret is asked for.
+        What was typed is kept.
+        """
+        secret_marker = vol.Required if secret_required else vol.Optional
+        schema: dict[vol.Marker, Any] = {
+            secret_marker(CONF_API_SECRET): PASSWORD_SELECTOR
+        }
+        if api_url is not None:
+            schema[vol.Required(CONF_ADVANCED)] = section(
+                vol.Schema({vol.Required(CONF_API_URL, default=api_url): URL_SELECTOR}),
+                {"collapsed": True},
+            )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _credentials_schema(default_api_url, secret_required=secret_required),
-                user_input or {},
+                vol.Schema(schema), user_input or {}
             ),
             errors=errors,
             description_placeholders={"api_keys_url": API_KEYS_URL},
@@ -201,15 +189,14 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
             ):
                 self._abort_if_unique_id_configured()
                 self._data = {CONF_API_SECRET: api_secret, CONF_API_URL: api_url}
-                return await self.async_step_agents(title=account.email or "bitHuman")
+                self._title = account.email or "bitHuman"
+                return await self.async_step_agents()
         return self._show_credentials_form("user", user_input, DEFAULT_API_URL, errors)
 
     async def async_step_agents(
-        self, user_input: dict[str, Any] | None = None, *, title: str | None = None
+        self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Let the user choose which of the account's agents to add."""
-        if title is not None:
-            self._title = title
         if user_input is not None:
             chosen = set(user_input.get(CONF_AGENTS, []))
             return self.async_create_entry(
@@ -265,15 +252,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self._async_update_credentials(
                     entry, {CONF_API_SECRET: api_secret}
                 )
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({vol.Required(CONF_API_SECRET): PASSWORD_SELECTOR}),
-                user_input or {},
-            ),
-            errors=errors,
-            description_placeholders={"api_keys_url": API_KEYS_URL},
-        )
+        return self._show_credentials_form("reauth_confirm", user_input, None, errors)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None

@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import SelectOptionDict
+from yarl import URL
 
 from .api import (
     Agent,
@@ -42,6 +43,15 @@ def flow_client(hass: HomeAssistant, api_secret: str, api_url: str) -> BithumanC
         request_timeout=FLOW_REQUEST_TIMEOUT,
         retry=FLOW_RETRY_POLICY,
     )
+
+
+def is_url(value: str, schemes: frozenset[str]) -> bool:
+    """Return whether value is an absolute URL with a host in one of the schemes."""
+    try:
+        parsed = URL(value)
+    except ValueError:
+        return False
+    return parsed.scheme in schemes and bool(parsed.host)
 
 
 def new_entry_ids() -> dict[str, str]:

@@ -17,9 +17,7 @@ from typing import Final
 import aiohttp
 from google.protobuf.message import DecodeError
 from livekit import api
-from yarl import URL
 
-LIVEKIT_URL_SCHEMES: Final = frozenset({"ws", "wss", "http", "https"})
 LIVEKIT_CHECK_TIMEOUT: Final = 10.0
 
 # Twirp answers these for a token it does not accept.
@@ -46,15 +44,6 @@ class LiveKitError(Exception):
         super().__init__(problem.value)
         self.problem = problem
         self.details = details
-
-
-def is_valid_livekit_url(url: str) -> bool:
-    """Return whether url is an absolute ws(s):// or http(s):// URL with a host."""
-    try:
-        parsed = URL(url)
-    except ValueError:
-        return False
-    return parsed.scheme in LIVEKIT_URL_SCHEMES and bool(parsed.host)
 
 
 @asynccontextmanager

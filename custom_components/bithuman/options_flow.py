@@ -21,15 +21,12 @@ from .const import (
     CONF_LIVEKIT_URL,
     DEFAULT_AVATAR_IDENTITY,
 )
-from .livekit_check import (
-    LiveKitError,
-    LiveKitProblem,
-    async_check_livekit,
-    is_valid_livekit_url,
-)
+from .flow_helpers import is_url
+from .livekit_check import LiveKitError, LiveKitProblem, async_check_livekit
 
 _LOGGER = logging.getLogger(__name__)
 
+LIVEKIT_URL_SCHEMES: Final = frozenset({"ws", "wss", "http", "https"})
 SCHEMA: Final = vol.Schema(
     {
         vol.Optional(CONF_LIVEKIT_URL): TextSelector(
@@ -71,7 +68,7 @@ class BithumanOptionsFlow(OptionsFlow):
                 return self.async_create_entry(data={CONF_AVATAR_IDENTITY: identity})
             if not (url and api_key and api_secret):
                 errors["base"] = "livekit_incomplete"
-            elif not is_valid_livekit_url(url):
+            elif not is_url(url, LIVEKIT_URL_SCHEMES):
                 errors[CONF_LIVEKIT_URL] = "livekit_invalid_url"
             else:
                 try:
