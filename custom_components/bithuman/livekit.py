@@ -28,6 +28,7 @@ import uuid
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.async_ import gather_with_limited_concurrency
 from livekit import api, rtc
 from livekit.protocol.models import ParticipantInfo, Room
 from livekit.rtc._ffi_client import FfiClient
@@ -160,13 +161,10 @@ class GestureSender:
     ) -> str:
         """Return the one room where the agent's avatar is live."""
         rooms = (await livekit_api.room.list_rooms(api.ListRoomsRequest())).rooms
-        semaphore = asyncio.Semaphore(MAX_PARALLEL_LISTINGS)
-
-        async def avatar_in(room: Room) -> ParticipantInfo | None:
-            async with semaphore:
-                return await self._async_avatar_in(livekit_api, room.name)
-
-        avatars = await asyncio.gather(*(avatar_in(room) for room in rooms))
+        avatars: list[ParticipantInfo | None] = await gather_with_limited_concurrency(
+            MAX_PARALLEL_LISTINGS,
+            *(self._async_avatar_in(livekit_api, room.name) for room in rooms),
+        )
         live = [
             (room, avatar)
             for room, avatar in zip(rooms, avatars, strict=True)
