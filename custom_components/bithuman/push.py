@@ -11,6 +11,7 @@ as before and says why in its diagnostics.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 import contextlib
 import hashlib
@@ -119,7 +120,8 @@ class Push:
         self.problem: str | None = None
         self._check: DeliveryCheck | None = None
         self._warned_at = -WARN_EVERY
-        self._starting = False
+        # Held while a start is under way; never waited on.
+        self._starting = asyncio.Lock()
         self._cancel_retry: CALLBACK_TYPE | None = None
 
     async def async_setup(self) -> None:
@@ -151,13 +153,10 @@ class Push:
         Does nothing while push is on, or while another start is under way
         (a retry and Home Assistant Cloud connecting can come together).
         """
-        if self.active or self._starting:
+        if self.active or self._starting.locked():
             return
-        self._starting = True
-        try:
+        async with self._starting:
             await self._async_start()
-        finally:
-            self._starting = False
 
     async def _async_start(self) -> None:
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
