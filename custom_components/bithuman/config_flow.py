@@ -166,6 +166,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
         listener); one whose setup failed has no listener, and an unchanged
         secret calls none, so those are reloaded here, after the update.
         """
+        self._abort_if_unique_id_mismatch(reason="wrong_account")
         changed = any(
             entry.data.get(key) != value for key, value in data_updates.items()
         )
@@ -248,7 +249,6 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
             api_secret = user_input[CONF_API_SECRET].strip()
             api_url = entry.data.get(CONF_API_URL, DEFAULT_API_URL)
             if await self._async_check(api_secret, api_url, errors, list_agents=False):
-                self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self._async_update_credentials(
                     entry, {CONF_API_SECRET: api_secret}
                 )
@@ -268,7 +268,6 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             api_url = _normalize_api_url(user_input[CONF_ADVANCED][CONF_API_URL])
             if await self._async_check(api_secret, api_url, errors, list_agents=False):
-                self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self._async_update_credentials(
                     entry, {CONF_API_SECRET: api_secret, CONF_API_URL: api_url}
                 )
