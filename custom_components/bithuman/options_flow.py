@@ -93,15 +93,12 @@ class BithumanOptionsFlow(OptionsFlow):
                             CONF_AVATAR_IDENTITY: identity,
                         }
                     )
-        suggested = (
-            user_input
-            if user_input is not None
-            else {
-                key: value
-                for key, value in options.items()
-                if key != CONF_LIVEKIT_API_SECRET
-            }
-        )
+        # Shown again with errors, the form keeps what was typed.
+        suggested = user_input or {
+            key: value
+            for key, value in options.items()
+            if key != CONF_LIVEKIT_API_SECRET
+        }
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(SCHEMA, suggested),
