@@ -245,7 +245,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         if Read.ACCOUNT in plan.reads:
             self._account = await self.client.get_account()
         agents, untracked, deleted = await self._async_read_agents(plan, previous)
-        dynamics = await self._async_read_dynamics(plan, previous, agents, deleted, now)
+        dynamics = await self._async_read_dynamics(plan, previous, agents, now)
         sessions = previous.sessions if previous else None
         if Read.SESSIONS in plan.reads:
             sessions = await self._async_read_sessions(answered=_answered_first(plan))
@@ -284,6 +284,7 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 LOGGER.debug("Cannot read bitHuman agent %s: %s", code, err)
                 unreadable.add(code)
         self._unreadable_records = frozenset(unreadable)
+        self._unreadable_dynamics -= deleted
         self.schedule.forget(deleted)
         return agents, untracked, frozenset(deleted)
 
@@ -292,7 +293,6 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
         plan: Plan,
         previous: BithumanData | None,
         agents: Mapping[str, Agent],
-        deleted: frozenset[str],
         now: float,
     ) -> dict[str, Dynamics]:
         dynamics = {
@@ -310,7 +310,6 @@ class BithumanCoordinator(DataUpdateCoordinator[BithumanData]):
                 and before.updated_at != agent.updated_at
             )
         codes = sorted(due & agents.keys())
-        self._unreadable_dynamics -= deleted
         results = await asyncio.gather(
             *(self.client.get_dynamics(code) for code in codes),
             return_exceptions=True,
