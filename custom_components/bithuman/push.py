@@ -163,23 +163,23 @@ class Push:
         try:
             url = await self._async_url(webhook_id)
         except NoURLAvailableError:
-            self._stop("no_external_url")
+            self._start_failed("no_external_url")
             return
         except (cloud.CloudNotAvailable, aiohttp.ClientError, TimeoutError) as err:
             LOGGER.debug("Home Assistant Cloud gave no cloudhook: %s", err)
-            self._stop("cloudhook_failed", retry=True)
+            self._start_failed("cloudhook_failed", retry=True)
             return
         if URL(url).scheme != "https":
-            self._stop("external_url_not_https")
+            self._start_failed("external_url_not_https")
             return
         try:
             secret = await self._async_register_remote(url)
         except WebhookInactiveError:
-            self._stop("webhook_inactive")
+            self._start_failed("webhook_inactive")
             return
         except BithumanError as err:
             LOGGER.debug("Registering the bitHuman webhook failed: %s", err)
-            self._stop("registration_failed", retry=True)
+            self._start_failed("registration_failed", retry=True)
             return
         if secret is None:
             # A new webhook was written to the loaded entry: its update
@@ -211,7 +211,7 @@ class Push:
             self.hass, self.async_start(), "bitHuman webhook registration"
         )
 
-    def _stop(self, problem: str, *, retry: bool = False) -> None:
+    def _start_failed(self, problem: str, *, retry: bool = False) -> None:
         self.problem = problem
         if retry and self._cancel_retry is None:
             self._cancel_retry = async_call_later(
