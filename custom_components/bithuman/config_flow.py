@@ -160,7 +160,7 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
     def _async_update_credentials(
         self, entry: ConfigEntry, data_updates: dict[str, str]
     ) -> ConfigFlowResult:
-        """Store new credentials of the same account and set the entry up with them.
+        """Store new credentials (of the same account only) and set the entry up.
 
         A loaded entry whose data changes reloads itself (its update
         listener); one whose setup failed has no listener, and an unchanged
