@@ -95,7 +95,7 @@ class BithumanClient:
     ) -> None:
         """Initialize the client; ``ValueError`` if ``base_url`` is not http(s)."""
         url = URL(base_url.strip())
-        if not url.absolute or url.scheme not in ("http", "https") or not url.host:
+        if url.scheme not in ("http", "https") or not url.host:
             raise ValueError("base_url must be an absolute http(s) URL")
         secret = api_secret.strip()
         if "\r" in secret or "\n" in secret:

@@ -187,14 +187,11 @@ def error_from_response(
     redact: Callable[[str], str] = str,
 ) -> BithumanError:
     """Build the exception for a non-2xx response; ``redact`` scrubs its texts."""
-    parsed = parse_error_body(body)
-    code, message = parsed if parsed is not None else (None, None)
-    if message is None:
-        message = f"HTTP {status}" + (f" {code}" if code else "")
-    message = redact(message)
+    code, api_message = parse_error_body(body) or (None, None)
+    message = redact(api_message or f"HTTP {status}" + (f" {code}" if code else ""))
     request_id = headers.get(HEADER_REQUEST_ID)
     kwargs: dict[str, Any] = {
-        "api_message": message if parsed is not None and parsed[1] else None,
+        "api_message": message if api_message else None,
         "status": status,
         "code": redact(code) if code else None,
         "request_id": redact(request_id) if request_id else None,
@@ -211,7 +208,8 @@ def error_from_response(
     elif error is None and 500 <= status <= 599:
         error = BithumanServerError
     if error is None:
-        error = BithumanError if parsed is not None else BithumanResponseError
+        # A body that names an error is bitHuman's answer; any other is not.
+        error = BithumanError if code or api_message else BithumanResponseError
     elif issubclass(error, BithumanRateLimitError | BithumanServerError):
         kwargs["retry_after"] = parse_retry_after(headers.get(HEADER_RETRY_AFTER))
     return error(message, **kwargs)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from .fields import BithumanModel, Identifier, OptBool, OptFloat, OptInt, OptStr
+from .fields import BithumanModel, Identifier, OptFloat, OptInt, OptStr
 
 
 class Account(BithumanModel):
@@ -42,7 +42,7 @@ def _more_pages(value: object) -> bool | None:
 class Pagination(BithumanModel):
     """Pagination block of a list response (``has_more`` None: not said)."""
 
-    has_more: Annotated[OptBool, BeforeValidator(_more_pages)] = None
+    has_more: Annotated[bool | None, BeforeValidator(_more_pages)] = None
     offset: OptInt = None
     limit: OptInt = None
     total: OptInt = None

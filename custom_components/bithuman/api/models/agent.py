@@ -167,9 +167,6 @@ class DynamicsState(StrEnum):
 
 
 _DYNAMICS_STATES: Final = frozenset(DynamicsState)
-_DYNAMICS_IN_MOTION: Final = frozenset(
-    {DynamicsState.PROCESSING, DynamicsState.GENERATING}
-)
 
 
 class Dynamics(BithumanModel):
@@ -216,7 +213,7 @@ class Dynamics(BithumanModel):
     @property
     def in_motion(self) -> bool:
         """Return whether a dynamics job is running for the agent."""
-        return self.state in _DYNAMICS_IN_MOTION
+        return self.state in (DynamicsState.PROCESSING, DynamicsState.GENERATING)
 
 
 class DynamicsGeneration(BithumanModel):

@@ -103,7 +103,7 @@ def first_identifier(*candidates: Any) -> Any:
 
 
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-OptStr = Annotated[str | None, BeforeValidator(_text), WrapValidator(_or_none)]
+OptStr = Annotated[str | None, BeforeValidator(_text)]
 OptFloat = Annotated[float | None, BeforeValidator(finite_float)]
 OptInt = Annotated[int | None, BeforeValidator(_whole_number)]
 OptBool = Annotated[bool | None, BeforeValidator(_boolean)]
