@@ -154,6 +154,9 @@ def test_an_empty_bucket_holds_back_only_its_own_tier() -> None:
         bucket("120", "none"),
         bucket("0", "0"),
         bucket("-5", "0"),
+        bucket("nan", "0"),
+        bucket("inf", "0"),
+        bucket("120", "nan"),
     ],
     ids=[
         "none",
@@ -163,6 +166,9 @@ def test_an_empty_bucket_holds_back_only_its_own_tier() -> None:
         "odd-remaining",
         "0",
         "-5",
+        "nan-limit",
+        "inf-limit",
+        "nan-remaining",
     ],
 )
 def test_answers_without_usable_figures_change_nothing(

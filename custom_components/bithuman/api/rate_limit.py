@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Final
 
 from .const import HEADER_RATE_LIMIT, HEADER_RATE_REMAINING, HEADER_RATE_RESET
+from .models.fields import finite_float
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -43,10 +44,7 @@ def tier_of(method: str, path: str) -> Tier:
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
-    try:
-        return float(headers[name])
-    except KeyError, ValueError:
-        return None
+    return finite_float(headers.get(name))
 
 
 @dataclass(slots=True)
