@@ -26,9 +26,18 @@ until Home Assistant is idle with every entity written; agents are ready
 with ready dynamics and 3 gestures; "Requests" are setup's own. "Poll with
 a change" is `coordinator.async_refresh()` with the agent list due (as
 `homeassistant.update_entity` makes it) after one agent's `updated_at`
-moved upstream, so every entity is updated. "Loop stall" is the longest a 5 ms heartbeat
-task was kept waiting: how long other work in Home Assistant would have
-waited."""
+moved upstream: every entity is told, and those of the changed agent write
+their state. "Loop stall" is the longest a 5 ms heartbeat task was kept
+waiting: how long other work in Home Assistant would have waited; in
+brackets, the longest with the time the garbage collector ran inside the
+beat taken out (what the code itself held the loop for)."""
+
+
+def _stall(records: list[Record], key: str, label: str = "") -> str:
+    """Format the worst stall of `records`, and the worst without collections."""
+    worst = max(r[key] for r in records)
+    own = max(r[f"{key}_own"] for r in records)
+    return f"{ms(worst)} ({ms(own)}{label})"
 
 
 def _by_size(sections: Sections) -> dict[int, list[Record]]:
@@ -67,8 +76,8 @@ def setup(sections: Sections, verdicts: list[Verdict]) -> str:
                 f"{min(times):.3f}-{max(times):.3f} s",
                 ms(medians[agents] / agents),
                 ms(mid(polls)),
-                ms(max(r["setup_stall"] for r in records)),
-                ms(max(r["refresh_stall"] for r in records)),
+                _stall(records, "setup_stall"),
+                _stall(records, "refresh_stall"),
             ]
         )
     if 100 in medians:
@@ -87,9 +96,9 @@ def setup(sections: Sections, verdicts: list[Verdict]) -> str:
             verdicts.append(
                 Verdict(
                     f"Longest loop stall during polls, {agents} agents"
-                    " (every entity updated)",
+                    " (one agent changed)",
                     f"< {STALL_SECONDS * 1000:g} ms",
-                    ms(worst),
+                    _stall(by_size[agents], "refresh_stall", " without collections"),
                     worst < STALL_SECONDS,
                     note="poll_stall",
                 )
@@ -100,7 +109,7 @@ def setup(sections: Sections, verdicts: list[Verdict]) -> str:
             Verdict(
                 "Longest loop stall during setup, 100 agents",
                 f"< {STALL_SECONDS * 1000:g} ms",
-                ms(worst),
+                _stall(by_size[100], "setup_stall", " without collections"),
                 worst < STALL_SECONDS,
                 note="setup_stall",
             )

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -128,6 +128,7 @@ class BithumanAgentEntity(BithumanEntity):
         """Attach the entity to the agent's device."""
         super().__init__(coordinator, description)
         self.code = code
+        self._shown: tuple[object, ...] | None = None
         self._attr_unique_id = f"{code}_{description.key}"
         agent = coordinator.data.agents.get(code)
         self._attr_device_info = DeviceInfo(
@@ -137,6 +138,35 @@ class BithumanAgentEntity(BithumanEntity):
             name=agent_name(coordinator.config_entry, code),
             serial_number=code,
             via_device_id=coordinator.config_entry.runtime_data.account_device_id,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first state shows."""
+        await super().async_added_to_hass()
+        self._shown = self._agent_read()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when this agent's part of the read has changed.
+
+        Every poll notifies every entity of the account; with hundreds of
+        agents, rewriting the unchanged ones would hold the loop for all of them.
+        """
+        if (shown := self._agent_read()) != self._shown:
+            self._shown = shown
+            super()._handle_coordinator_update()
+
+    def _agent_read(self) -> tuple[object, ...]:
+        """Return everything of the last read that this agent's entities show."""
+        data = self.coordinator.data
+        return (
+            self.coordinator.last_update_success,
+            data.agents.get(self.code),
+            data.dynamics.get(self.code),
+            self.code in data.unreadable,
+            None
+            if data.sessions is None
+            else data.sessions.live_sessions_of(self.code),
         )
 
     @property

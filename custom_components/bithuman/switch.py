@@ -48,7 +48,9 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
     @callback
     def _handle_coordinator_update(self) -> None:
         """Let fresh data from the API decide again."""
-        self._pending = None
+        if self._pending is not None:
+            self._pending = None
+            self._shown = None  # the state shown was the pending one
         super()._handle_coordinator_update()
 
     @property

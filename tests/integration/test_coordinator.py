@@ -70,6 +70,39 @@ async def test_twenty_ready_agents_cost_at_most_90_requests_an_hour(
         assert simulator.count(path_prefix=f"/v1/dynamics/{code}") >= 1
 
 
+def _last_reported(hass: HomeAssistant, agent_prefix: str) -> dict[str, object]:
+    return {
+        state.entity_id: state.last_reported
+        for state in hass.states.async_all()
+        if state.object_id.startswith(agent_prefix)
+    }
+
+
+async def test_a_poll_writes_only_the_agent_that_changed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+) -> None:
+    """A new portrait for Front Door rewrites its entities; Kitchen's are left be."""
+    front_door = _last_reported(hass, "front_door_")
+    kitchen = _last_reported(hass, "kitchen_")
+    assert len(kitchen) > 10
+    simulator.set_portrait(FRONT_DOOR, color="#224466")
+    await advance(120)
+    assert _last_reported(hass, "kitchen_") == kitchen
+    moved = _last_reported(hass, "front_door_")
+    assert all(moved[entity_id] > front_door[entity_id] for entity_id in front_door)
+
+    # An outage is news to every agent, and so is the recovery.
+    simulator.set_outage(True)
+    await advance(120)
+    assert set(_states(hass, *AGENT_ENTITIES)) == {STATE_UNAVAILABLE}
+    simulator.set_outage(False)
+    await advance(120)
+    assert _states(hass, *AGENT_ENTITIES) == ["ready", "ready"]
+
+
 async def test_agent_deleted_upstream(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

@@ -110,6 +110,35 @@ async def test_turning_on_starts_fast_polling(
     assert simulator.count(method="GET", path_prefix=f"/v1/dynamics/{KITCHEN}") == 0
 
 
+async def test_the_state_set_is_marked_assumed_once_a_read_says_nothing(
+    hass: HomeAssistant,
+    config_entry_factory: type[MockConfigEntry],
+    simulator: Simulator,
+    account: str,
+    advance: Advance,
+) -> None:
+    """Until the API is read the switch shows what was set; then it is an assumption.
+
+    The read that brings the news is one where only another agent changed.
+    """
+    simulator.add_agent(account, code="A30000001", name="Porch", dynamics="ready")
+    simulator.add_agent(account, code="A30000002", name="Lobby")
+    simulator.regeneration_seconds = 0
+    await set_up_entry(
+        hass,
+        config_entry_factory(agents={"A30000001": "Porch", "A30000002": "Lobby"}),
+    )
+    await _switch(hass, SERVICE_TURN_ON, "switch.porch_dynamics")
+    state = hass.states.get("switch.porch_dynamics")
+    assert (state.state, state.attributes.get("assumed_state")) == (STATE_ON, None)
+    # bitHuman's next answers say nothing of which model is active.
+    simulator.agents["A30000001"].dynamics.config.pop("enabled")
+    simulator.set_portrait("A30000002", color="#224466")
+    await advance(120)
+    state = hass.states.get("switch.porch_dynamics")
+    assert (state.state, state.attributes.get("assumed_state")) == (STATE_ON, True)
+
+
 async def test_state_restored_when_the_api_does_not_say(
     hass: HomeAssistant,
     config_entry_factory: type[MockConfigEntry],
