@@ -274,6 +274,22 @@ def test_agent_reads_a_wrong_typed_optional_field_as_unknown(
     assert agent.dynamics_enabled is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-01-15T10:30:00Z", datetime(2026, 1, 15, 10, 30, tzinfo=UTC)),
+        ("2026-01-15T10:30:00", datetime(2026, 1, 15, 10, 30, tzinfo=UTC)),
+        ("2026-01-15T12:30:00+02:00", datetime(2026, 1, 15, 10, 30, tzinfo=UTC)),
+    ],
+    ids=["utc", "no-offset", "offset"],
+)
+def test_agent_times_always_carry_a_time_zone(raw: str, expected: datetime) -> None:
+    agent = parse_model(Agent, {"code": "A", "created_at": raw, "updated_at": raw})
+    assert agent.created_at == expected
+    assert agent.updated_at == expected
+    assert agent.created_at.utcoffset() is not None
+
+
 def test_agent_supported_models_keeps_only_strings() -> None:
     body = {"code": "A", "supported_models": ["essence-2", 3, None, "expression-2"]}
     assert parse_model(Agent, body).supported_models == ["essence-2", "expression-2"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from homeassistant.components.repairs import (
     DOMAIN as REPAIRS_DOMAIN,
     repairs_flow_manager,
@@ -46,6 +48,20 @@ async def test_agent_created_on_bithuman_is_offered(
     await _fix(hass, issue.issue_id)
     assert hass.states.get("sensor.porch_status").state == "ready"
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
+
+
+async def test_an_agent_created_at_a_time_without_offset_is_offered(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """bitHuman's times are UTC: one written without an offset still compares."""
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    created = datetime.fromtimestamp(simulator.now() + 60, UTC)
+    simulator.override_agent_fields(
+        "A70000001", {"created_at": created.replace(tzinfo=None).isoformat()}
+    )
+    await advance(120)
+    assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is not None
+    assert hass.states.get("sensor.kitchen_status").state == "ready"
 
 
 async def test_agents_left_out_at_setup_are_not_offered(

@@ -8,11 +8,12 @@ whole record.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import UTC, datetime
 import math
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -34,6 +35,13 @@ def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         return handler(value)
     except ValidationError:
         return None
+
+
+def _in_utc_if_unzoned(value: datetime | None) -> datetime | None:
+    # bitHuman's times are UTC; one without an offset must still compare.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _text(value: Any) -> str | None:
@@ -107,7 +115,9 @@ OptStr = Annotated[str | None, BeforeValidator(_text)]
 OptFloat = Annotated[float | None, BeforeValidator(finite_float)]
 OptInt = Annotated[int | None, BeforeValidator(_whole_number)]
 OptBool = Annotated[bool | None, BeforeValidator(_boolean)]
-OptDatetime = Annotated[datetime | None, WrapValidator(_or_none)]
+OptDatetime = Annotated[
+    datetime | None, AfterValidator(_in_utc_if_unzoned), WrapValidator(_or_none)
+]
 OptDict = Annotated[dict[str, Any] | None, WrapValidator(_or_none)]
 StrList = Annotated[list[str], BeforeValidator(_string_list)]
 Progress = Annotated[float | None, BeforeValidator(_progress)]
