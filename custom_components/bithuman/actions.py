@@ -20,6 +20,7 @@ from .api import (
     BithumanResponseError,
     BithumanServerError,
     ContextDelivery,
+    DynamicsUpdate,
 )
 from .const import (
     AGENT_CREDITS,
@@ -134,14 +135,25 @@ async def async_generate_dynamics(
 @bithuman_exception_handler()
 async def async_set_dynamics_enabled(
     entry: BithumanConfigEntry, code: str, enabled: bool
-) -> None:
-    """Make the gesture model the active one, or restore the talking model."""
+) -> DynamicsUpdate:
+    """Make the gesture model the active one, or restore the talking model.
+
+    bitHuman saves the setting even when the regeneration it starts fails:
+    pass the answer to `raise_if_regeneration_failed` once the setting is kept.
+    """
     coordinator = entry.runtime_data.coordinator
     dynamics = coordinator.data.dynamics.get(code)
     if enabled and (dynamics is None or not dynamics.has_dynamics):
         raise agent_error("dynamics_not_generated", entry, code)
     result = await entry.runtime_data.client.set_dynamics_enabled(code, enabled)
     coordinator.async_watch_dynamics(code)
+    return result
+
+
+def raise_if_regeneration_failed(
+    entry: BithumanConfigEntry, code: str, result: DynamicsUpdate
+) -> None:
+    """Raise the error of a regeneration that failed after the setting was saved."""
     if result.regeneration_status == "failed":
         reason = result.regeneration_error
         key = "regeneration_failed" if reason else "regeneration_failed_no_reason"

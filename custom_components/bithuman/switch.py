@@ -9,7 +9,7 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import callback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .actions import async_set_dynamics_enabled
+from .actions import async_set_dynamics_enabled, raise_if_regeneration_failed
 from .entity import BithumanAgentEntity, agent_platform
 
 PARALLEL_UPDATES = 1
@@ -84,8 +84,8 @@ class BithumanDynamicsSwitch(BithumanAgentEntity, SwitchEntity, RestoreEntity):
         await self._async_set(False)
 
     async def _async_set(self, enabled: bool) -> None:
-        await async_set_dynamics_enabled(
-            self.coordinator.config_entry, self.code, enabled
-        )
+        entry = self.coordinator.config_entry
+        result = await async_set_dynamics_enabled(entry, self.code, enabled)
         self._last_set = self._pending = enabled
         self.async_write_ha_state()
+        raise_if_regeneration_failed(entry, self.code, result)

@@ -85,12 +85,13 @@ async def test_turn_on_without_dynamics_is_refused(
 async def test_regeneration_failure_is_reported(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """regeneration_status failed raises an error carrying regeneration_error."""
+    """A failed regeneration is reported; the setting bitHuman saved is shown."""
     simulator.set_regeneration_failure(FRONT_DOOR, "GPU pool exhausted")
     with pytest.raises(HomeAssistantError) as exc_info:
         await _switch(hass, SERVICE_TURN_ON, FRONT_DOOR_SWITCH)
     assert exc_info.value.translation_key == "regeneration_failed"
     assert "GPU pool exhausted" in str(exc_info.value)
+    assert hass.states.get(FRONT_DOOR_SWITCH).state == STATE_ON
 
 
 async def test_turning_on_starts_fast_polling(
