@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
+from homeassistant.const import Platform
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "bithuman"
@@ -101,3 +103,50 @@ def test_modules_stay_small() -> None:
         for path in PACKAGE.rglob("*.py")
     }
     assert {name: size for name, size in sizes.items() if size > MAX_LINES} == {}
+
+
+def _components_used(path: Path) -> set[str]:
+    """Return the Home Assistant integrations a module imports (at run time)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            node.body = []
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "homeassistant.components"
+        ):
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "homeassistant.components."
+        ):
+            used.add((node.module or "").split(".")[2])
+    return used
+
+
+def test_every_integration_used_is_declared() -> None:
+    """As hassfest checks: an integration imported is a dependency or a platform.
+
+    Platforms and the integrations hassfest always allows need no entry;
+    anything else has to be in `dependencies` or `after_dependencies`, so
+    Home Assistant sets it up first.
+    """
+    manifest = json.loads((PACKAGE / "manifest.json").read_text(encoding="utf-8"))
+    declared = {
+        *manifest.get("dependencies", []),
+        *manifest.get("after_dependencies", []),
+        *(platform.value for platform in Platform),
+        "websocket_api",
+        *(path.stem for path in PACKAGE.glob("*.py")),
+    }
+    used = {
+        component: sorted(
+            str(path.relative_to(PACKAGE))
+            for path in PACKAGE.rglob("*.py")
+            if component in _components_used(path)
+        )
+        for path in PACKAGE.rglob("*.py")
+        for component in _components_used(path)
+    }
+    assert {c: where for c, where in used.items() if c not in declared} == {}
