@@ -33,6 +33,7 @@ from .api import (
     BithumanConnectionError,
     BithumanError,
     BithumanRateLimitError,
+    BithumanServerError,
     Dynamics,
     RuntimeSessions,
 )
@@ -71,6 +72,8 @@ def read_error(
         key, placeholders = "account_suspended", {"account": entry.title}
     elif isinstance(err, BithumanConnectionError):
         key = "update_unreachable"
+    elif isinstance(err, BithumanServerError) and not err.api_message:
+        key, placeholders = "update_server_error", {"request_id": err.request_id or "-"}
     elif err.api_message:
         key = "update_failed"
         placeholders = {"error": err.api_message, "request_id": err.request_id or "-"}

@@ -221,3 +221,34 @@ async def test_a_sessions_read_cut_off_leaves_the_agents_alone(
     simulator.remove_fault(fault)
     await advance(120)
     assert hass.states.get("binary_sensor.front_door_live").state == "on"
+
+
+@pytest.mark.parametrize(
+    ("fault", "translation_key"),
+    [
+        pytest.param(
+            Fault(status=502, malformed="html"), "update_server_error", id="502-page"
+        ),
+        pytest.param(
+            Fault(status=503, malformed="empty"), "update_server_error", id="503-empty"
+        ),
+        pytest.param(
+            Fault(status=500, message="Database down"), "update_failed", id="500-said"
+        ),
+        pytest.param(Fault(malformed="html"), "update_unreadable", id="200-page"),
+        pytest.param(Fault(drop=True), "update_unreachable", id="dropped"),
+    ],
+)
+async def test_a_failed_poll_says_why(
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    fault: Fault,
+    translation_key: str,
+) -> None:
+    """What Home Assistant logs and shows for a failed poll names the failure."""
+    simulator.add_fault(fault)
+    await advance(120)
+    coordinator = init_integration.runtime_data.coordinator
+    assert not coordinator.last_update_success
+    assert coordinator.last_exception.translation_key == translation_key

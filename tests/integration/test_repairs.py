@@ -53,7 +53,7 @@ async def test_agent_created_on_bithuman_is_offered(
 async def test_an_agent_created_at_a_time_without_offset_is_offered(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
-    """bitHuman's times are UTC: one written without an offset still compares."""
+    """Times from bitHuman are UTC: one written without an offset still compares."""
     simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
     created = datetime.fromtimestamp(simulator.now() + 60, UTC)
     simulator.override_agent_fields(
