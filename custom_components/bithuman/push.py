@@ -126,6 +126,7 @@ class Push:
 
     async def async_setup(self) -> None:
         """Register the webhook now, and again when Home Assistant Cloud connects."""
+        self.entry.async_on_unload(self._async_stop_retrying)
         await self.async_start()
         if cloud.async_active_subscription(self.hass):
             self.entry.async_on_unload(
@@ -134,13 +135,14 @@ class Push:
                 )
             )
 
-    async def _async_cloud_changed(self, state: cloud.CloudConnectionState) -> None:
+    @callback
+    def _async_cloud_changed(self, state: cloud.CloudConnectionState) -> None:
         # Polling for want of a URL until now: the cloudhook is one.
         if (
             state is cloud.CloudConnectionState.CLOUD_CONNECTED
             and self.entry.state is ConfigEntryState.LOADED
         ):
-            await self.async_start()
+            self._async_start_in_background()
 
     @property
     def active(self) -> bool:
@@ -205,11 +207,22 @@ class Push:
         self.entry.runtime_data.coordinator.schedule.push_active = True
 
     @callback
-    def _retry(self, _now: Any) -> None:
-        self._cancel_retry = None
+    def _async_start_in_background(self) -> None:
+        # An entry task: unloading the entry cancels a start still under way.
         self.entry.async_create_background_task(
             self.hass, self.async_start(), "bitHuman webhook registration"
         )
+
+    @callback
+    def _retry(self, _now: Any) -> None:
+        self._cancel_retry = None
+        self._async_start_in_background()
+
+    @callback
+    def _async_stop_retrying(self) -> None:
+        if self._cancel_retry is not None:
+            self._cancel_retry()
+            self._cancel_retry = None
 
     def _start_failed(self, problem: str, *, retry: bool = False) -> None:
         self.problem = problem
@@ -217,7 +230,6 @@ class Push:
             self._cancel_retry = async_call_later(
                 self.hass, RETRY_REGISTRATION, self._retry
             )
-            self.entry.async_on_unload(self._cancel_retry)
 
     async def _async_url(self, webhook_id: str) -> str:
         if cloud.async_active_subscription(self.hass) and cloud.async_is_connected(

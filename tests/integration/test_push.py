@@ -141,7 +141,8 @@ async def _cloud_connects(hass: HomeAssistant) -> None:
         cloud.SIGNAL_CLOUD_CONNECTION_STATE,
         cloud.CloudConnectionState.CLOUD_CONNECTED,
     )
-    await hass.async_block_till_done()
+    # The start runs as a task of the entry (unloading it cancels the start).
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _assert_a_delivery_reads_garage(
@@ -389,7 +390,7 @@ async def test_failed_starts_keep_one_retry(
 ) -> None:
     """However often Cloud connects and fails, one retry is pending, not one each."""
     with cloud_subscription(cloudhook=cloud.CloudNotConnected) as get_cloudhook:
-        await setup_entry()
+        entry = await setup_entry()
         for _ in range(3):
             await _cloud_connects(hass)
         assert get_cloudhook.await_count == 4
@@ -397,6 +398,13 @@ async def test_failed_starts_keep_one_retry(
         await advance(900)
         await hass.async_block_till_done()
         assert get_cloudhook.await_count == 1
+        # Failing for days leaves nothing behind each time: what unloading
+        # the entry will run stays as it was.
+        unload_callbacks = len(entry._on_unload or [])
+        for _ in range(4):
+            await advance(900)
+        assert get_cloudhook.await_count == 5
+        assert len(entry._on_unload or []) == unload_callbacks
 
 
 async def test_cloud_connecting_after_setup_brings_push(
