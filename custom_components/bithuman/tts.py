@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import math
 from typing import Any, Final
 
 from homeassistant.components.tts import (
@@ -106,13 +107,7 @@ class BithumanTextToSpeech(BithumanAccountEntity, TextToSpeechEntity):
                 translation_key="unknown_voice",
                 translation_placeholders={"voice": voice, "voices": ", ".join(voices)},
             )
-        speed = options.get(ATTR_SPEED)
-        if speed is not None and not MIN_SPEED <= float(speed) <= MAX_SPEED:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_speed",
-                translation_placeholders={"speed": str(speed)},
-            )
+        speed = _speed(options.get(ATTR_SPEED))
         entry = self.coordinator.config_entry
         parts: list[bytes] = []
         try:
@@ -123,7 +118,7 @@ class BithumanTextToSpeech(BithumanAccountEntity, TextToSpeechEntity):
                         text,
                         voice=voice,
                         language=language,
-                        speed=None if speed is None else float(speed),
+                        speed=speed,
                     )
                 )
         except BithumanError as err:
@@ -133,3 +128,20 @@ class BithumanTextToSpeech(BithumanAccountEntity, TextToSpeechEntity):
                 translation_domain=DOMAIN, translation_key="blank_message"
             )
         return "wav", join_wav(parts)
+
+
+def _speed(value: Any) -> float | None:
+    """Return the speed asked for, refusing one that is no number in range."""
+    if value is None:
+        return None
+    try:
+        speed = float(value)
+    except TypeError, ValueError:
+        speed = math.nan
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_speed",
+            translation_placeholders={"speed": str(value)},
+        )
+    return speed
