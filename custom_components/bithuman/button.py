@@ -87,6 +87,18 @@ async def async_setup_entry(
             shown[code] = wanted
 
     await async_add_agent_entities(entry, async_add_entities, entities_for)
+    # Gestures that went while Home Assistant was stopped or reloading.
+    for registered in er.async_entries_for_config_entry(
+        entity_registry, entry.entry_id
+    ):
+        code, prefix, gesture = registered.unique_id.partition(f"_{GESTURE_KEY_PREFIX}")
+        if (
+            registered.domain == "button"
+            and prefix
+            and code in coordinator.data.dynamics
+            and gesture not in shown.get(code, ())
+        ):
+            entity_registry.async_remove(registered.entity_id)
     entry.async_on_unload(coordinator.async_add_listener(follow_gestures))
 
 

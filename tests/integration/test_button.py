@@ -88,6 +88,26 @@ async def test_gesture_buttons_follow_the_gestures(
     assert state.attributes["friendly_name"] == "Front Door Laugh react"
 
 
+async def test_a_gesture_gone_while_home_assistant_was_stopped_goes(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Its button is not left behind as "no longer provided" after a restart."""
+    gone = f"{FRONT_DOOR}_gesture_blow_kiss_heart"
+    assert entity_registry.async_get_entity_id("button", DOMAIN, gone)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    simulator.set_gestures(FRONT_DOOR, ["mini_wave_hello", "talk_head_nod_subtle"])
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert not entity_registry.async_get_entity_id("button", DOMAIN, gone)
+    assert hass.states.get("button.front_door_mini_wave_hello") is not None
+    # Kitchen's dynamics were never generated: nothing of it is removed.
+    assert hass.states.get("button.kitchen_generate_dynamics") is not None
+
+
 @pytest.mark.parametrize(
     ("language", "wave", "clap"),
     [
