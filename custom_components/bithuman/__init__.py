@@ -17,6 +17,7 @@ from .const import (
     CONF_API_URL,
     DEFAULT_API_URL,
     DOMAIN,
+    SUBENTRY_TYPE_AGENT,
 )
 from .coordinator import (
     BithumanConfigEntry,
@@ -26,10 +27,11 @@ from .coordinator import (
 )
 from .embed import async_setup_embed
 from .entity import account_device_info
+from .errors import agent_name
 from .flow_helpers import new_entry_ids
 from .livekit import GestureSender
 from .push import Push, async_delete_webhook
-from .repairs import async_delete_entry_issues
+from .repairs import async_decline_new_agent, async_delete_entry_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -102,7 +104,14 @@ async def async_migrate_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -
 
 
 async def _async_reload(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
-    """Reload when the entry, its agents (subentries) or its options change."""
+    """Reload when the entry, its agents (subentries) or its options change.
+
+    An agent the user removed is not offered again as a new one.
+    """
+    coordinator = entry.runtime_data.coordinator
+    kept = {s.unique_id for s in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)}
+    for code in coordinator.tracked - kept:
+        async_decline_new_agent(hass, entry, code, agent_name(entry, code))
     await hass.config_entries.async_reload(entry.entry_id)
 
 

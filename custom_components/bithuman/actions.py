@@ -37,6 +37,7 @@ from .errors import (
     bithuman_exception_handler,
     translate_error,
 )
+from .repairs import async_decline_new_agent
 from .schedule import Read
 
 # What the agent is given: a message it says, or context it keeps silently.
@@ -265,7 +266,9 @@ async def async_generate_agent(
         # of the agent list finds it, and offers it (a repair).
         coordinator.async_watch(Read.AGENTS)
         return None
-    if add_agent and not any(
+    if not add_agent:
+        async_decline_new_agent(coordinator.hass, entry, new_code, new_code)
+    elif not any(
         subentry.unique_id == new_code for subentry in entry.subentries.values()
     ):
         coordinator.hass.config_entries.async_add_subentry(

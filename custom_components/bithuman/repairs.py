@@ -50,17 +50,39 @@ def _sync_agent_issues(
         if domain == DOMAIN and issue.startswith(prefix) and issue not in keep:
             ir.async_delete_issue(hass, DOMAIN, issue)
     for code, data in wanted.items():
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id(kind, entry.entry_id, code),
-            is_fixable=True,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=kind,
-            translation_placeholders={"name": data["name"], "code": code},
-            data={"entry_id": entry.entry_id, **data, "code": code},
-        )
+        _create_agent_issue(hass, kind, entry, code, data)
+
+
+def _create_agent_issue(
+    hass: HomeAssistant, kind: str, entry: ConfigEntry, code: str, data: dict[str, Any]
+) -> None:
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(kind, entry.entry_id, code),
+        is_fixable=True,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=kind,
+        translation_placeholders={"name": data["name"], "code": code},
+        data={"entry_id": entry.entry_id, **data, "code": code},
+    )
+
+
+@callback
+def async_decline_new_agent(
+    hass: HomeAssistant, entry: ConfigEntry, code: str, name: str
+) -> None:
+    """Offer the agent as new no more: the user chose not to have it here.
+
+    Its issue is made and ignored at once; the polls keep it (and so the
+    choice) while the agent is not added, and Repairs' ignored issues are
+    where the choice can be taken back.
+    """
+    _create_agent_issue(hass, ISSUE_NEW_AGENT, entry, code, {"name": name})
+    ir.async_ignore_issue(
+        hass, DOMAIN, issue_id(ISSUE_NEW_AGENT, entry.entry_id, code), ignore=True
+    )
 
 
 @callback

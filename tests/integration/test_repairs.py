@@ -64,6 +64,55 @@ async def test_an_agent_created_at_a_time_without_offset_is_offered(
     assert hass.states.get("sensor.kitchen_status").state == "ready"
 
 
+async def test_an_agent_generated_without_adding_it_is_not_offered(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    advance: Advance,
+    entry_issue: EntryIssue,
+) -> None:
+    """add_agent false was the user's choice: its repair is made already ignored."""
+    await advance(60)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "generate_agent",
+        {
+            "config_entry_id": init_integration.entry_id,
+            "prompt": "A porch greeter",
+            "add_agent": False,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    code = str(response["agent_id"])
+    await advance(120)
+    issue = entry_issue(ISSUE_NEW_AGENT, code)
+    assert issue is not None
+    assert issue.dismissed_version is not None
+    assert issue.active
+
+
+async def test_an_agent_the_user_removed_is_not_offered_again(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """Added through its repair, then deleted: the repair stays ignored."""
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
+    issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
+    assert issue is not None
+    await _fix(hass, issue.issue_id)
+    [entry] = hass.config_entries.async_entries(DOMAIN)
+    [porch] = [s for s in entry.subentries.values() if s.unique_id == "A70000001"]
+
+    assert hass.config_entries.async_remove_subentry(entry, porch.subentry_id)
+    await hass.async_block_till_done()
+    await advance(120)
+    issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
+    assert issue is not None
+    assert issue.dismissed_version is not None
+    assert issue.translation_placeholders == {"name": "Porch", "code": "A70000001"}
+
+
 async def test_agents_left_out_at_setup_are_not_offered(
     hass: HomeAssistant,
     config_entry_factory: type[MockConfigEntry],
