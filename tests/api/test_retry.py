@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -135,8 +136,11 @@ async def test_policy_without_sleep_waits_with_the_module_sleep(
     assert recorded_sleep.delays == [2.5]
 
 
-async def test_module_sleep_waits() -> None:
+async def test_module_sleep_gives_the_loop_to_other_work() -> None:
+    ran = asyncio.Event()
+    asyncio.get_running_loop().call_soon(ran.set)
     await retry_module.sleep(0)
+    assert ran.is_set()
 
 
 # Retry-After
