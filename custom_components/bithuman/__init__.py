@@ -13,6 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 from .api import BithumanClient, BithumanError
 from .card import async_setup_card
 from .const import (
+    CONF_AGENT_CODE,
     CONF_API_SECRET,
     CONF_API_URL,
     DEFAULT_API_URL,
@@ -108,10 +109,15 @@ async def _async_reload(hass: HomeAssistant, entry: BithumanConfigEntry) -> None
 
     An agent the user removed is not offered again as a new one.
     """
-    coordinator = entry.runtime_data.coordinator
-    kept = {s.unique_id for s in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)}
-    for code in coordinator.tracked - kept:
-        async_decline_new_agent(hass, entry, code, agent_name(entry, code))
+    if (runtime_data := getattr(entry, "runtime_data", None)) is not None:
+        coordinator = runtime_data.coordinator
+        kept = {
+            subentry.data[CONF_AGENT_CODE]
+            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+        }
+        # An agent deleted on bitHuman is not declined: it is gone.
+        for code in coordinator.tracked - kept - coordinator.data.deleted:
+            async_decline_new_agent(hass, entry, code, agent_name(entry, code))
     await hass.config_entries.async_reload(entry.entry_id)
 
 

@@ -88,15 +88,21 @@ async def async_setup_entry(
 
     await async_add_agent_entities(entry, async_add_entities, entities_for)
     # Gestures that went while Home Assistant was stopped or reloading.
+    codes = {
+        subentry.subentry_id: subentry.data[CONF_AGENT_CODE]
+        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+    }
     for registered in er.async_entries_for_config_entry(
         entity_registry, entry.entry_id
     ):
-        code, prefix, gesture = registered.unique_id.partition(f"_{GESTURE_KEY_PREFIX}")
+        code = codes.get(registered.config_subentry_id or "")
+        if code is None or code not in coordinator.data.dynamics:
+            continue
+        prefix = f"{code}_{GESTURE_KEY_PREFIX}"
         if (
             registered.domain == "button"
-            and prefix
-            and code in coordinator.data.dynamics
-            and gesture not in shown.get(code, ())
+            and registered.unique_id.startswith(prefix)
+            and registered.unique_id.removeprefix(prefix) not in shown[code]
         ):
             entity_registry.async_remove(registered.entity_id)
     entry.async_on_unload(coordinator.async_add_listener(follow_gestures))

@@ -42,11 +42,30 @@ def _sync_agent_issues(
     kind: str,
     entry: ConfigEntry,
     wanted: dict[str, dict[str, Any]],
+    *,
+    keep_ignored: bool = False,
 ) -> None:
-    """Keep exactly one fixable issue of this kind per agent in ``wanted``."""
+    """Keep exactly one fixable issue of this kind per agent in ``wanted``.
+
+    With ``keep_ignored``, an ignored issue of an agent not added stays too,
+    so the user's choice is not lost when one poll happens not to list it.
+    """
+    registry = ir.async_get(hass)
     prefix = issue_id(kind, entry.entry_id)
     keep = {issue_id(kind, entry.entry_id, code) for code in wanted}
-    for domain, issue in list(ir.async_get(hass).issues):
+    if keep_ignored:
+        tracked = {
+            issue_id(kind, entry.entry_id, subentry.data[CONF_AGENT_CODE])
+            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+        }
+        keep |= {
+            issue
+            for (domain, issue), entry_issue in registry.issues.items()
+            if domain == DOMAIN
+            and entry_issue.dismissed_version
+            and issue not in tracked
+        }
+    for domain, issue in list(registry.issues):
         if domain == DOMAIN and issue.startswith(prefix) and issue not in keep:
             ir.async_delete_issue(hass, DOMAIN, issue)
     for code, data in wanted.items():
@@ -132,6 +151,7 @@ def async_sync_account_issues(
             for code, agent in data.untracked.items()
             if agent.created_at is not None and agent.created_at > entry.created_at
         },
+        keep_ignored=True,
     )
     credits_id = issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, credits_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import math
 from typing import Any, Final
 
 from homeassistant.components.tts import (
@@ -19,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 
 from .api import BithumanError, VoiceCatalog
+from .api.models.fields import finite_float
 from .const import DOMAIN, LOGGER
 from .coordinator import BithumanConfigEntry, BithumanCoordinator
 from .entity import BithumanAccountEntity
@@ -134,11 +134,8 @@ def _speed(value: Any) -> float | None:
     """Return the speed asked for, refusing one that is no number in range."""
     if value is None:
         return None
-    try:
-        speed = float(value)
-    except TypeError, ValueError:
-        speed = math.nan
-    if not MIN_SPEED <= speed <= MAX_SPEED:
+    speed = finite_float(value)
+    if speed is None or not MIN_SPEED <= speed <= MAX_SPEED:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_speed",

@@ -13,7 +13,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from bithuman_simulator import Simulator
+from bithuman_simulator import REMOVE, Simulator
 from custom_components.bithuman.const import DOMAIN
 from custom_components.bithuman.repairs import (
     ISSUE_INSUFFICIENT_CREDITS,
@@ -67,6 +67,7 @@ async def test_an_agent_created_at_a_time_without_offset_is_offered(
 async def test_an_agent_generated_without_adding_it_is_not_offered(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
+    simulator: Simulator,
     advance: Advance,
     entry_issue: EntryIssue,
 ) -> None:
@@ -89,6 +90,16 @@ async def test_an_agent_generated_without_adding_it_is_not_offered(
     assert issue is not None
     assert issue.dismissed_version is not None
     assert issue.active
+
+    # One list where its record says nothing of when it was made: the
+    # choice is kept for the next list that does.
+    simulator.override_agent_fields(code, {"created_at": REMOVE})
+    await advance(120)
+    simulator.clear_field_overrides(code)
+    await advance(120)
+    issue = entry_issue(ISSUE_NEW_AGENT, code)
+    assert issue is not None
+    assert issue.dismissed_version is not None
 
 
 async def test_an_agent_the_user_removed_is_not_offered_again(

@@ -124,12 +124,14 @@ async def test_the_state_set_is_marked_assumed_once_a_read_says_nothing(
     """
     simulator.add_agent(account, code="A30000001", name="Porch", dynamics="ready")
     simulator.add_agent(account, code="A30000002", name="Lobby")
-    simulator.regeneration_seconds = 0
     await set_up_entry(
         hass,
         config_entry_factory(agents={"A30000001": "Porch", "A30000002": "Lobby"}),
     )
-    await _switch(hass, SERVICE_TURN_ON, "switch.porch_dynamics")
+    # Saved, but the regeneration fails: Porch's dynamics stay as they were.
+    simulator.set_regeneration_failure("A30000001", "GPU pool exhausted")
+    with pytest.raises(HomeAssistantError):
+        await _switch(hass, SERVICE_TURN_ON, "switch.porch_dynamics")
     state = hass.states.get("switch.porch_dynamics")
     assert (state.state, state.attributes.get("assumed_state")) == (STATE_ON, None)
     # bitHuman's next answers say nothing of which model is active.

@@ -225,6 +225,8 @@ async def test_long_text_is_split_at_sentences(
         ({"speed": 3.0}, None, "invalid_speed"),
         ({"speed": "fast"}, None, "invalid_speed"),
         ({"speed": "nan"}, None, "invalid_speed"),
+        ({"speed": 10**400}, None, "invalid_speed"),
+        ({"speed": True}, None, "invalid_speed"),
         (
             {},
             Fault(path="/v1/tts", status=503, code="NO_AVAILABLE_WORKERS"),
