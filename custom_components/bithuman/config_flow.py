@@ -38,6 +38,7 @@ from .const import (
 from .flow_helpers import (
     agent_options,
     agent_subentry,
+    agents_of_other_accounts,
     flow_client,
     is_url,
     new_entry_ids,
@@ -115,7 +116,12 @@ class BithumanConfigFlow(ConfigFlow, domain=DOMAIN):
             if not valid:
                 raise BithumanAuthenticationError  # noqa: TRY301
             if list_agents:
-                self._agents = list((await client.list_agents()).agents.values())
+                elsewhere = agents_of_other_accounts(self.hass, None)
+                self._agents = [
+                    agent
+                    for code, agent in (await client.list_agents()).agents.items()
+                    if code not in elsewhere
+                ]
         except BithumanAuthenticationError:
             errors[CONF_API_SECRET] = "invalid_auth"
         except Exception as err:  # noqa: BLE001 - sorted out by request_error

@@ -24,6 +24,7 @@ from .const import (
     CONF_AGENT_CODE,
     CONF_EMBED_SALT,
     CONF_WEBHOOK_ID,
+    DOMAIN,
     SUBENTRY_TYPE_AGENT,
 )
 
@@ -59,6 +60,23 @@ def new_entry_ids() -> dict[str, str]:
     return {
         CONF_WEBHOOK_ID: webhook.async_generate_id(),
         CONF_EMBED_SALT: secrets.token_hex(16),
+    }
+
+
+def agents_of_other_accounts(
+    hass: HomeAssistant, entry_id: str | None
+) -> dict[str, str]:
+    """Return the agents other bitHuman entries have, with those entries' titles.
+
+    Members of a bitHuman organization share its agents; Home Assistant
+    shows each agent once (its entities' unique ids are the agent's), under
+    the first account it was added to.
+    """
+    return {
+        subentry.data[CONF_AGENT_CODE]: entry.title
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.entry_id != entry_id
+        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
     }
 
 

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_AGENT_CODE, DOMAIN, SUBENTRY_TYPE_AGENT, TOP_UP_URL
+from .flow_helpers import agents_of_other_accounts
 
 if TYPE_CHECKING:
     # Only a type: the name is newer than the releases this integration runs on.
@@ -141,7 +142,9 @@ def async_sync_account_issues(
         },
     )
     # Agents the user left out when adding the account were their choice;
-    # only agents created on bitHuman since then are offered.
+    # only agents created on bitHuman since then are offered, unless another
+    # account in Home Assistant (of the same organization) already has them.
+    elsewhere = agents_of_other_accounts(hass, entry.entry_id)
     _sync_agent_issues(
         hass,
         ISSUE_NEW_AGENT,
@@ -149,7 +152,9 @@ def async_sync_account_issues(
         {
             code: {"name": agent.name or code}
             for code, agent in data.untracked.items()
-            if agent.created_at is not None and agent.created_at > entry.created_at
+            if agent.created_at is not None
+            and agent.created_at > entry.created_at
+            and code not in elsewhere
         },
         keep_ignored=True,
     )

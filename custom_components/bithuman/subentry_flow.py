@@ -27,7 +27,13 @@ from .const import (
     LIBRARY_URL,
     SUBENTRY_TYPE_AGENT,
 )
-from .flow_helpers import agent_options, agent_subentry, flow_client, request_error
+from .flow_helpers import (
+    agent_options,
+    agent_subentry,
+    agents_of_other_accounts,
+    flow_client,
+    request_error,
+)
 
 
 class AgentSubentryFlowHandler(ConfigSubentryFlow):
@@ -56,12 +62,12 @@ class AgentSubentryFlowHandler(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Pick an agent not added yet, or type an agent code."""
         errors: dict[str, str] = {}
+        entry = self._get_entry()
         configured = {
             subentry.data[CONF_AGENT_CODE]
-            for subentry in self._get_entry().get_subentries_of_type(
-                SUBENTRY_TYPE_AGENT
-            )
+            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
         }
+        elsewhere = agents_of_other_accounts(self.hass, entry.entry_id)
         if self._available is None:
             self._available = {}
             try:
@@ -75,12 +81,17 @@ class AgentSubentryFlowHandler(ConfigSubentryFlow):
                 self._available = {
                     code: agent
                     for code, agent in listing.agents.items()
-                    if code not in configured
+                    if code not in configured and code not in elsewhere
                 }
         if user_input is not None:
             code = user_input[CONF_AGENT_CODE].strip()
             if code in configured:
                 return self.async_abort(reason="already_configured")
+            if code in elsewhere:
+                return self.async_abort(
+                    reason="agent_in_other_account",
+                    description_placeholders={"account": elsewhere[code]},
+                )
             agent = self._available.get(code)
             if agent is None and code:
                 try:

@@ -33,6 +33,7 @@ from homeassistant.helpers import (
 )
 import probatio
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from bithuman_simulator import REMOVE, Fault, Simulator, SimulatorServer
 from bithuman_simulator.faults import OutageMode
@@ -72,6 +73,7 @@ from tests.integration.conftest import (
     Advance,
     LiveKitServer,
     agent_device,
+    agent_subentry,
     entry_data,
     livekit_connection,
     set_up_entry,
@@ -81,7 +83,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from homeassistant.core import HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from bithuman_simulator import ManualClock
 
@@ -444,6 +445,35 @@ async def test_agents_step_lists_every_agent_by_name_and_code_all_chosen(
         "agent_count": "2",
         "library_url": LIBRARY_URL,
     }
+
+
+def _organization_member_has(hass: HomeAssistant, code: str, name: str) -> None:
+    """Store the entry of another member of the organization, which has `code`.
+
+    bitHuman organizations share their agents between members.
+    """
+    MockConfigEntry(
+        domain=DOMAIN,
+        title=OTHER_EMAIL,
+        unique_id=OTHER_USER_ID,
+        minor_version=2,
+        data={CONF_API_SECRET: OTHER_ACCOUNT_KEY},
+        subentries_data=[agent_subentry(code, name)],
+    ).add_to_hass(hass)
+
+
+@pytest.mark.usefixtures("agents")
+async def test_agents_step_leaves_out_agents_another_account_has(
+    hass: HomeAssistant, simulator_url: str
+) -> None:
+    """An agent is shown once: the one another member added is not offered."""
+    _organization_member_has(hass, KITCHEN, "Kitchen")
+    result = await sign_in(hass, ACCOUNT_KEY, simulator_url)
+
+    assert_form(result, "agents")
+    assert choices(result, CONF_AGENTS) == [
+        {"value": FRONT_DOOR, "label": f"Front Door ({FRONT_DOOR})"}
+    ]
 
 
 @pytest.mark.usefixtures("agents", "mock_setup_entry")
@@ -1069,6 +1099,22 @@ async def test_add_agent_already_added_aborts(
     result = await submit_agent(hass, await start_add_agent(hass, entry), FRONT_DOOR)
 
     assert_abort(result, "already_configured", strings=ADD_AGENT)
+    assert len(entry.subentries) == 1
+
+
+@pytest.mark.usefixtures("agents")
+async def test_add_agent_another_account_has_aborts_naming_it(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Not offered, and typed it aborts saying which account shows it."""
+    _organization_member_has(hass, KITCHEN, "Kitchen")
+    form = await start_add_agent(hass, entry)
+    assert choices(form, CONF_AGENT_CODE) == []
+
+    result = await submit_agent(hass, form, KITCHEN)
+
+    assert_abort(result, "agent_in_other_account", strings=ADD_AGENT)
+    assert result["description_placeholders"] == {"account": OTHER_EMAIL}
     assert len(entry.subentries) == 1
 
 

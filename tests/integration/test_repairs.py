@@ -20,7 +20,17 @@ from custom_components.bithuman.repairs import (
     ISSUE_NEW_AGENT,
 )
 
-from .conftest import ACCOUNT_KEY, KITCHEN, USER_ID, Advance, EntryIssue, set_up_entry
+from .conftest import (
+    ACCOUNT_KEY,
+    KITCHEN,
+    OTHER_EMAIL,
+    OTHER_USER_ID,
+    USER_ID,
+    Advance,
+    EntryIssue,
+    agent_subentry,
+    set_up_entry,
+)
 
 
 async def _fix(hass: HomeAssistant, issue: str) -> None:
@@ -47,6 +57,22 @@ async def test_agent_created_on_bithuman_is_offered(
 
     await _fix(hass, issue.issue_id)
     assert hass.states.get("sensor.porch_status").state == "ready"
+    assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
+
+
+async def test_an_agent_another_account_has_is_not_offered(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """Shared in a bitHuman organization and added there: shown once, not twice."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        title=OTHER_EMAIL,
+        unique_id=OTHER_USER_ID,
+        subentries_data=[agent_subentry("A70000001", "Porch")],
+    ).add_to_hass(hass)
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
 
