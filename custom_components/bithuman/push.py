@@ -137,10 +137,11 @@ class Push:
 
     @callback
     def _async_cloud_changed(self, state: cloud.CloudConnectionState) -> None:
-        # Polling for want of a URL until now: the cloudhook is one.
-        if (
-            state is cloud.CloudConnectionState.CLOUD_CONNECTED
-            and self.entry.state is ConfigEntryState.LOADED
+        # Polling for want of a URL until now: the cloudhook is one. Cloud
+        # may connect while the platforms are still being set up.
+        if state is cloud.CloudConnectionState.CLOUD_CONNECTED and self.entry.state in (
+            ConfigEntryState.SETUP_IN_PROGRESS,
+            ConfigEntryState.LOADED,
         ):
             self._async_start_in_background()
 

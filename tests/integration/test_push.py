@@ -19,7 +19,8 @@ from unittest.mock import AsyncMock, patch
 
 from aiohttp.test_utils import TestClient
 from homeassistant.components import cloud, webhook
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
@@ -420,6 +421,37 @@ async def test_cloud_connecting_after_setup_brings_push(
         assert await _push(hass, hass_client, entry) == "no_external_url"
         connected = True
         await _cloud_connects(hass)
+    await _assert_cloudhook_active(hass, hass_client, simulator, entry)
+
+
+async def test_cloud_connecting_while_the_platforms_set_up_brings_push(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup_entry: Setup,
+) -> None:
+    """Cloud connects after push found no URL, but before setup is done."""
+    connected = False
+    forward = hass.config_entries.async_forward_entry_setups
+
+    async def connect_meanwhile(entry: ConfigEntry, platforms: list[Platform]) -> None:
+        nonlocal connected
+        connected = True
+        async_dispatcher_send(
+            hass,
+            cloud.SIGNAL_CLOUD_CONNECTION_STATE,
+            cloud.CloudConnectionState.CLOUD_CONNECTED,
+        )
+        await forward(entry, platforms)
+
+    with (
+        cloud_subscription(connected=lambda: connected),
+        patch.object(
+            hass.config_entries, "async_forward_entry_setups", connect_meanwhile
+        ),
+    ):
+        entry = await setup_entry()
+        await hass.async_block_till_done(wait_background_tasks=True)
     await _assert_cloudhook_active(hass, hass_client, simulator, entry)
 
 
