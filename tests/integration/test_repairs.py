@@ -44,18 +44,24 @@ async def _fix(hass: HomeAssistant, issue: str) -> None:
     await hass.async_block_till_done()
 
 
-async def test_agent_created_on_bithuman_is_offered(
+async def _porch_offered_and_added(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
-    """A new agent shows as a repair; fixing it adds the agent's device."""
+    """Create Porch on bitHuman; check it is offered, and add it through the repair."""
     await advance(60)
     simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
     await advance(120)
     issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
     assert issue is not None
     assert issue.translation_placeholders == {"name": "Porch", "code": "A70000001"}
-
     await _fix(hass, issue.issue_id)
+
+
+async def test_agent_created_on_bithuman_is_offered(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """A new agent shows as a repair; fixing it adds the agent's device."""
+    await _porch_offered_and_added(hass, simulator, advance, entry_issue)
     assert hass.states.get("sensor.porch_status").state == "ready"
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
@@ -132,12 +138,7 @@ async def test_an_agent_the_user_removed_is_not_offered_again(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """Added through its repair, then deleted: the repair stays ignored."""
-    await advance(60)
-    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
-    await advance(120)
-    issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
-    assert issue is not None
-    await _fix(hass, issue.issue_id)
+    await _porch_offered_and_added(hass, simulator, advance, entry_issue)
     [entry] = hass.config_entries.async_entries(DOMAIN)
     [porch] = [s for s in entry.subentries.values() if s.unique_id == "A70000001"]
 
