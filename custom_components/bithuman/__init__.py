@@ -115,9 +115,12 @@ async def _async_reload(hass: HomeAssistant, entry: BithumanConfigEntry) -> None
             subentry.data[CONF_AGENT_CODE]
             for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
         }
-        # An agent deleted on bitHuman is not declined: it is gone.
-        for code in coordinator.tracked - kept - coordinator.data.deleted:
-            async_decline_new_agent(hass, entry, code, agent_name(entry, code))
+        # Only agents made after the account would be offered: an older one
+        # left out, or one deleted on bitHuman, needs no word.
+        for code in coordinator.tracked - kept:
+            agent = coordinator.data.agents.get(code)
+            if agent and agent.created_at and agent.created_at > entry.created_at:
+                async_decline_new_agent(hass, entry, code, agent_name(entry, code))
     await hass.config_entries.async_reload(entry.entry_id)
 
 

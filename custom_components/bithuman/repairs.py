@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -44,33 +45,38 @@ def _sync_agent_issues(
     entry: ConfigEntry,
     wanted: dict[str, dict[str, Any]],
     *,
-    keep_ignored: bool = False,
+    keep_ignored: Collection[str] = (),
 ) -> None:
     """Keep exactly one fixable issue of this kind per agent in ``wanted``.
 
-    With ``keep_ignored``, an ignored issue of an agent not added stays too,
-    so the user's choice is not lost when one poll happens not to list it.
+    An ignored issue of an agent in ``keep_ignored`` stays too: the user's
+    choice is not lost when one read of the agent says less than the last.
     """
     registry = ir.async_get(hass)
     prefix = issue_id(kind, entry.entry_id)
     keep = {issue_id(kind, entry.entry_id, code) for code in wanted}
-    if keep_ignored:
-        tracked = {
-            issue_id(kind, entry.entry_id, subentry.data[CONF_AGENT_CODE])
-            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
-        }
-        keep |= {
-            issue
-            for (domain, issue), entry_issue in registry.issues.items()
-            if domain == DOMAIN
-            and entry_issue.dismissed_version
-            and issue not in tracked
-        }
+    for code in keep_ignored:
+        ignored = registry.async_get_issue(DOMAIN, issue_id(kind, entry.entry_id, code))
+        if ignored is not None and ignored.dismissed_version:
+            keep.add(ignored.issue_id)
     for domain, issue in list(registry.issues):
         if domain == DOMAIN and issue.startswith(prefix) and issue not in keep:
             ir.async_delete_issue(hass, DOMAIN, issue)
     for code, data in wanted.items():
         _create_agent_issue(hass, kind, entry, code, data)
+
+
+def _offered_by_other_accounts(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:
+    """Return the agents another entry offers as new (or was told to leave out)."""
+    own = issue_id(ISSUE_NEW_AGENT, entry.entry_id)
+    return {
+        str(issue.data["code"])
+        for (domain, key), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN
+        and key.startswith(f"{ISSUE_NEW_AGENT}_")
+        and not key.startswith(own)
+        and issue.data
+    }
 
 
 def _create_agent_issue(
@@ -142,9 +148,12 @@ def async_sync_account_issues(
         },
     )
     # Agents the user left out when adding the account were their choice;
-    # only agents created on bitHuman since then are offered, unless another
-    # account in Home Assistant (of the same organization) already has them.
-    elsewhere = agents_of_other_accounts(hass, entry.entry_id)
+    # only agents created on bitHuman since then are offered, and once: not
+    # when another account in Home Assistant (of the same organization) has
+    # or offers them.
+    elsewhere = agents_of_other_accounts(hass, entry.entry_id).keys() | (
+        _offered_by_other_accounts(hass, entry)
+    )
     _sync_agent_issues(
         hass,
         ISSUE_NEW_AGENT,
@@ -156,7 +165,7 @@ def async_sync_account_issues(
             and agent.created_at > entry.created_at
             and code not in elsewhere
         },
-        keep_ignored=True,
+        keep_ignored=data.untracked.keys(),
     )
     credits_id = issue_id(ISSUE_INSUFFICIENT_CREDITS, entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, credits_id)
@@ -213,6 +222,15 @@ class AgentRepairFlow(ConfirmRepairFlow):
                 self.hass.config_entries.async_remove_subentry(
                     entry, data["subentry_id"]
                 )
+        elif entry is not None and (
+            account := agents_of_other_accounts(self.hass, entry.entry_id).get(
+                data["code"]
+            )
+        ):
+            return self.async_abort(
+                reason="agent_in_other_account",
+                description_placeholders={"account": account},
+            )
         elif entry is not None and not any(
             subentry.unique_id == data["code"] for subentry in entry.subentries.values()
         ):

@@ -66,20 +66,116 @@ async def test_agent_created_on_bithuman_is_offered(
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
 
+def _other_account_has(hass: HomeAssistant, code: str | None) -> MockConfigEntry:
+    """Store the entry of another member of the organization (with agent `code`)."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title=OTHER_EMAIL,
+        unique_id=OTHER_USER_ID,
+        subentries_data=[agent_subentry(code, "Porch")] if code else [],
+    )
+    other.add_to_hass(hass)
+    return other
+
+
 async def test_an_agent_another_account_has_is_not_offered(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """Shared in a bitHuman organization and added there: shown once, not twice."""
-    MockConfigEntry(
-        domain=DOMAIN,
-        title=OTHER_EMAIL,
-        unique_id=OTHER_USER_ID,
-        subentries_data=[agent_subentry("A70000001", "Porch")],
-    ).add_to_hass(hass)
+    _other_account_has(hass, "A70000001")
     await advance(60)
     simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
     await advance(120)
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
+
+
+async def test_an_agent_another_account_added_meanwhile_is_not_added_twice(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """The repair was raised first; the fix then says which account has the agent."""
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
+    issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
+    assert issue is not None
+    _other_account_has(hass, "A70000001")
+
+    assert await async_setup_component(hass, REPAIRS_DOMAIN, {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    flow = await manager.async_init(DOMAIN, data={"issue_id": issue.issue_id})
+    result = await manager.async_configure(flow["flow_id"], {})
+    assert result["type"] == "abort"
+    assert result["reason"] == "agent_in_other_account"
+    assert result["description_placeholders"] == {"account": OTHER_EMAIL}
+    assert hass.states.get("sensor.porch_status") is None
+
+
+async def test_an_agent_another_account_offers_is_offered_once(
+    hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
+) -> None:
+    """Two accounts of one organization see the same new agent: one repair."""
+    other = _other_account_has(hass, None)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"{ISSUE_NEW_AGENT}_{other.entry_id}_A70000001",
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_NEW_AGENT,
+        translation_placeholders={"name": "Porch", "code": "A70000001"},
+        data={"entry_id": other.entry_id, "name": "Porch", "code": "A70000001"},
+    )
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
+    assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
+
+
+async def test_a_declined_agent_deleted_on_bithuman_leaves_no_repair(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    advance: Advance,
+    entry_issue: EntryIssue,
+) -> None:
+    """Its ignored repair goes with it: nothing to add from Repairs' ignored list."""
+    await advance(60)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "generate_agent",
+        {
+            "config_entry_id": init_integration.entry_id,
+            "prompt": "A porch greeter",
+            "add_agent": False,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    code = str(response["agent_id"])
+    await advance(120)
+    assert entry_issue(ISSUE_NEW_AGENT, code) is not None
+    simulator.delete_agent(code)
+    await advance(120)
+    assert entry_issue(ISSUE_NEW_AGENT, code) is None
+
+
+async def test_removing_an_agent_added_with_the_account_raises_nothing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    advance: Advance,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """It was never going to be offered: no ignored repair says it is new."""
+    [kitchen] = [
+        s for s in init_integration.subentries.values() if s.unique_id == KITCHEN
+    ]
+    assert hass.config_entries.async_remove_subentry(
+        init_integration, kitchen.subentry_id
+    )
+    await hass.async_block_till_done()
+    await advance(120)
+    assert not issue_registry.issues
 
 
 async def test_an_agent_created_at_a_time_without_offset_is_offered(
