@@ -44,13 +44,18 @@ async def _fix(hass: HomeAssistant, issue: str) -> None:
     await hass.async_block_till_done()
 
 
+async def _porch_created(simulator: Simulator, advance: Advance) -> None:
+    """Create Porch on bitHuman after the account was added, and poll it."""
+    await advance(60)
+    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
+    await advance(120)
+
+
 async def _porch_offered_and_added(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """Create Porch on bitHuman; check it is offered, and add it through the repair."""
-    await advance(60)
-    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
-    await advance(120)
+    await _porch_created(simulator, advance)
     issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
     assert issue is not None
     assert issue.translation_placeholders == {"name": "Porch", "code": "A70000001"}
@@ -83,9 +88,7 @@ async def test_an_agent_another_account_has_is_not_offered(
 ) -> None:
     """Shared in a bitHuman organization and added there: shown once, not twice."""
     _other_account_has(hass, "A70000001")
-    await advance(60)
-    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
-    await advance(120)
+    await _porch_created(simulator, advance)
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
 
@@ -93,9 +96,7 @@ async def test_an_agent_another_account_added_meanwhile_is_not_added_twice(
     hass: HomeAssistant, simulator: Simulator, advance: Advance, entry_issue: EntryIssue
 ) -> None:
     """The repair was raised first; the fix then says which account has the agent."""
-    await advance(60)
-    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
-    await advance(120)
+    await _porch_created(simulator, advance)
     issue = entry_issue(ISSUE_NEW_AGENT, "A70000001")
     assert issue is not None
     _other_account_has(hass, "A70000001")
@@ -126,9 +127,7 @@ async def test_an_agent_another_account_offers_is_offered_once(
         translation_placeholders={"name": "Porch", "code": "A70000001"},
         data={"entry_id": other.entry_id, "name": "Porch", "code": "A70000001"},
     )
-    await advance(60)
-    simulator.add_agent(ACCOUNT_KEY, code="A70000001", name="Porch")
-    await advance(120)
+    await _porch_created(simulator, advance)
     assert entry_issue(ISSUE_NEW_AGENT, "A70000001") is None
 
 
@@ -140,20 +139,7 @@ async def test_a_declined_agent_deleted_on_bithuman_leaves_no_repair(
     entry_issue: EntryIssue,
 ) -> None:
     """Its ignored repair goes with it: nothing to add from Repairs' ignored list."""
-    await advance(60)
-    response = await hass.services.async_call(
-        DOMAIN,
-        "generate_agent",
-        {
-            "config_entry_id": init_integration.entry_id,
-            "prompt": "A porch greeter",
-            "add_agent": False,
-        },
-        blocking=True,
-        return_response=True,
-    )
-    code = str(response["agent_id"])
-    await advance(120)
+    code = await _generated_without_adding(hass, init_integration, advance)
     assert entry_issue(ISSUE_NEW_AGENT, code) is not None
     simulator.delete_agent(code)
     await advance(120)
@@ -192,6 +178,23 @@ async def test_an_agent_created_at_a_time_without_offset_is_offered(
     assert hass.states.get("sensor.kitchen_status").state == "ready"
 
 
+async def _generated_without_adding(
+    hass: HomeAssistant, entry: MockConfigEntry, advance: Advance
+) -> str:
+    """Generate an agent with add_agent false; return its code once it is listed."""
+    await advance(60)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "generate_agent",
+        {"config_entry_id": entry.entry_id, "prompt": "A greeter", "add_agent": False},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    await advance(120)
+    return str(response["agent_id"])
+
+
 async def test_an_agent_generated_without_adding_it_is_not_offered(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -200,20 +203,7 @@ async def test_an_agent_generated_without_adding_it_is_not_offered(
     entry_issue: EntryIssue,
 ) -> None:
     """add_agent false was the user's choice: its repair is made already ignored."""
-    await advance(60)
-    response = await hass.services.async_call(
-        DOMAIN,
-        "generate_agent",
-        {
-            "config_entry_id": init_integration.entry_id,
-            "prompt": "A porch greeter",
-            "add_agent": False,
-        },
-        blocking=True,
-        return_response=True,
-    )
-    code = str(response["agent_id"])
-    await advance(120)
+    code = await _generated_without_adding(hass, init_integration, advance)
     issue = entry_issue(ISSUE_NEW_AGENT, code)
     assert issue is not None
     assert issue.dismissed_version is not None
