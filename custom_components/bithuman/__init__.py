@@ -13,12 +13,10 @@ from homeassistant.helpers.typing import ConfigType
 from .api import BithumanClient, BithumanError
 from .card import async_setup_card
 from .const import (
-    CONF_AGENT_CODE,
     CONF_API_SECRET,
     CONF_API_URL,
     DEFAULT_API_URL,
     DOMAIN,
-    SUBENTRY_TYPE_AGENT,
 )
 from .coordinator import (
     BithumanConfigEntry,
@@ -28,11 +26,10 @@ from .coordinator import (
 )
 from .embed import async_setup_embed
 from .entity import account_device_info
-from .errors import agent_name
 from .flow_helpers import new_entry_ids
 from .livekit import GestureSender
 from .push import Push, async_delete_webhook
-from .repairs import async_decline_new_agent, async_delete_entry_issues
+from .repairs import async_decline_removed_agents, async_delete_entry_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -105,22 +102,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: BithumanConfigEntry) -
 
 
 async def _async_reload(hass: HomeAssistant, entry: BithumanConfigEntry) -> None:
-    """Reload when the entry, its agents (subentries) or its options change.
-
-    An agent the user removed is not offered again as a new one.
-    """
+    """Reload when the entry, its agents (subentries) or its options change."""
     if (runtime_data := getattr(entry, "runtime_data", None)) is not None:
-        coordinator = runtime_data.coordinator
-        kept = {
-            subentry.data[CONF_AGENT_CODE]
-            for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
-        }
-        # Only agents made after the account would be offered: an older one
-        # left out, or one deleted on bitHuman, needs no word.
-        for code in coordinator.tracked - kept:
-            agent = coordinator.data.agents.get(code)
-            if agent and agent.created_at and agent.created_at > entry.created_at:
-                async_decline_new_agent(hass, entry, code, agent_name(entry, code))
+        async_decline_removed_agents(hass, entry, runtime_data.coordinator)
     await hass.config_entries.async_reload(entry.entry_id)
 
 

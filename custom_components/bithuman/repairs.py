@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     # Only a type: the name is newer than the releases this integration runs on.
     from homeassistant.components.repairs import RepairsFlowResult
 
-    from .coordinator import BithumanData
+    from .coordinator import BithumanCoordinator, BithumanData
 
 ISSUE_AGENT_DELETED = "agent_deleted"
 ISSUE_NEW_AGENT = "new_agent"
@@ -109,6 +109,25 @@ def async_decline_new_agent(
     ir.async_ignore_issue(
         hass, DOMAIN, issue_id(ISSUE_NEW_AGENT, entry.entry_id, code), ignore=True
     )
+
+
+@callback
+def async_decline_removed_agents(
+    hass: HomeAssistant, entry: ConfigEntry, coordinator: BithumanCoordinator
+) -> None:
+    """Decline the agents the user just removed, so none is offered again as new.
+
+    Only agents made after the account would be offered: an older one, or
+    one deleted on bitHuman, needs no word.
+    """
+    kept = {
+        subentry.data[CONF_AGENT_CODE]
+        for subentry in entry.get_subentries_of_type(SUBENTRY_TYPE_AGENT)
+    }
+    for code in coordinator.tracked - kept:
+        agent = coordinator.data.agents.get(code)
+        if agent and agent.created_at and agent.created_at > entry.created_at:
+            async_decline_new_agent(hass, entry, code, agent.name or code)
 
 
 @callback
